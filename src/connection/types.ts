@@ -1,0 +1,69 @@
+// What a module may do with a host. Two implementations: ssh.ts (ssh2) and local.ts (execa).
+// Commands are shell strings that were built with src/util/shell.ts; the connection never quotes user values itself.
+
+export interface BecomeOptions {
+  /** user to become (default root) */
+  user?: string;
+  /** sudo password, when the host's sudoers needs one */
+  password?: string;
+}
+
+export interface ExecOptions {
+  /** Kill the command and fail with CommandTimeoutError after this many ms (default: the connection's command timeout). */
+  timeoutMs?: number;
+  /** Data written to the command's stdin, then stdin is closed. */
+  stdin?: string | Buffer;
+  /** Run through sudo as another user. */
+  become?: BecomeOptions;
+  /** Environment variables, exported before the command (quoted by the connection through src/util/shell.ts). */
+  env?: Record<string, string>;
+}
+
+export interface ExecResult {
+  /** exit status; 255 with `signal` set when the command died from a signal */
+  rc: number;
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface TransferProgress {
+  /** bytes of this file now on the host (includes any resumed prefix) */
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface PutFileOptions {
+  /** file mode for a newly created file (e.g. 0o600) */
+  mode?: number;
+  /** Start writing at this offset of both files (resume); bytes before it are assumed already on the host. */
+  offset?: number;
+  onProgress?: (progress: TransferProgress) => void;
+  /** Abort the transfer (used by tests to simulate a dropped link, and by the executor on shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface RemoteFileInfo {
+  size: number;
+  mode: number;
+  isDirectory: boolean;
+  isFile: boolean;
+  mtimeMs: number;
+}
+
+export interface Connection {
+  /** Inventory name of the host this connection reaches. */
+  readonly host: string;
+  /** Run a shell command on the host. Never throws for a non-zero exit: that is in `rc`. Throws UnreachableError or CommandTimeoutError. */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Stream a local file to the host in constant memory. */
+  putFile(localPath: string, remotePath: string, options?: PutFileOptions): Promise<void>;
+  /** Write small content (templates, copies of `content:`) to a file on the host. */
+  putContent(content: string | Buffer, remotePath: string, options?: { mode?: number }): Promise<void>;
+  /** Stream a file from the host to the controller in constant memory. */
+  getFile(remotePath: string, localPath: string): Promise<void>;
+  /** stat() on the host, or undefined when the path does not exist. */
+  stat(remotePath: string): Promise<RemoteFileInfo | undefined>;
+  close(): Promise<void>;
+}
