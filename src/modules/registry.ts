@@ -1,0 +1,20 @@
+// Every module airlock knows, by canonical name. The playbook loader validates task module names and arguments
+// against this list; the executor looks modules up here. `ansible.builtin.x` and `airlock.x` map to `x`.
+import type { ModuleDefinition } from './types.js';
+
+const definitions: ModuleDefinition[] = [];
+
+const byName = new Map<string, ModuleDefinition>(definitions.map((definition) => [definition.name, definition]));
+
+/** Strip the collection prefixes operators write out of habit. */
+export function canonicalModuleName(name: string): string {
+  return name.replace(/^(ansible\.builtin|ansible\.legacy|airlock)\./, '');
+}
+
+export function findModule(name: string): ModuleDefinition | undefined {
+  return byName.get(canonicalModuleName(name));
+}
+
+export function moduleNames(): string[] {
+  return [...byName.keys()].sort();
+}
