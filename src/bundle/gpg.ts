@@ -1,0 +1,56 @@
+// Upstream's GPG detached signatures (`gpg --detach-sign` gives binary <file>.sig), checked with openpgp.js against a
+// keyring file the operator supplies (CIRCL's key, armored or binary). The image is streamed through the verifier:
+// memory stays flat however large the image is.
+import * as openpgp from 'openpgp';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { InputError } from '../util/errors.js';
+
+export type GpgCheck = { ok: true; signerKeyId: string } | { ok: false; reason: string };
+
+/** Read every public key of a keyring file, armored or binary. */
+export async function loadKeyring(path: string): Promise<openpgp.Key[]> {
+  const bytes = await readFile(path);
+  try {
+    const text = bytes.toString('utf8');
+    if (text.includes('-----BEGIN PGP')) return await openpgp.readKeys({ armoredKeys: text });
+    return await openpgp.readKeys({ binaryKeys: new Uint8Array(bytes) });
+  } catch (error) {
+    throw new InputError(`cannot read OpenPGP keyring: ${(error as Error).message}`, { file: path });
+  }
+}
+
+async function readDetachedSignature(path: string): Promise<openpgp.Signature> {
+  const bytes = await readFile(path);
+  const text = bytes.toString('latin1');
+  if (text.startsWith('-----BEGIN PGP SIGNATURE')) return openpgp.readSignature({ armoredSignature: text });
+  return openpgp.readSignature({ binarySignature: new Uint8Array(bytes) });
+}
+
+/** Verify `<dataPath>` against its detached signature with the given keys, streaming the data. */
+export async function verifyDetachedSignature(dataPath: string, signaturePath: string, keys: readonly openpgp.Key[]): Promise<GpgCheck> {
+  let signature: openpgp.Signature;
+  try {
+    signature = await readDetachedSignature(signaturePath);
+  } catch (error) {
+    return { ok: false, reason: `unreadable signature ${signaturePath}: ${(error as Error).message}` };
+  }
+  const webStream = Readable.toWeb(createReadStream(dataPath, { highWaterMark: 1 << 20 })) as unknown as ReadableStream<Uint8Array>;
+  const message = await openpgp.createMessage({ binary: webStream });
+  try {
+    const result = await openpgp.verify({ message, signature, verificationKeys: [...keys], format: 'binary' });
+    // the verdict is only known once the data has flowed through: drain it without keeping it
+    const reader = (result.data as ReadableStream<Uint8Array>).getReader();
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
+    const first = result.signatures[0];
+    if (!first) return { ok: false, reason: 'the signature file holds no signature' };
+    await first.verified;
+    return { ok: true, signerKeyId: first.keyID.toHex() };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+}

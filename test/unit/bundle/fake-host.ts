@@ -1,0 +1,99 @@
+// A stand-in host for unit tests: a temp directory plays the host's filesystem, commands run through the real /bin/sh
+// (so the exact stat/df/sha256sum/mv lines the transfer builds are exercised), and a stub `lxc` on PATH answers
+// `lxc image info FP` from a list of fingerprints. putFile can simulate a dropped link after N bytes.
+import { execFile } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, mkdirSync, writeFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import type { Connection, ExecResult, PutFileOptions, RemoteFileInfo } from '../../../src/connection/types.js';
+
+export class FakeHost implements Connection {
+  readonly root: string;
+  readonly commands: string[] = [];
+  /** fingerprints the stub LXD reports as present */
+  lxdImages: string[] = [];
+  /** next putFile calls fail after sending this many bytes (one entry per call) */
+  dropAfterBytes: number[] = [];
+  /** flip one byte of what putFile writes (a corrupting link or disk) */
+  corruptNextPut = false;
+  putCalls: Array<{ remotePath: string; offset: number }> = [];
+  private readonly binDir: string;
+
+  constructor(readonly host = 'fake1') {
+    this.root = mkdtempSync(join(tmpdir(), 'airlock-fakehost-'));
+    this.binDir = join(this.root, '.bin');
+    mkdirSync(this.binDir);
+    writeFileSync(join(this.binDir, 'lxc'), '#!/bin/sh\n[ "$1 $2" = "image info" ] && grep -qx "$3" "$(dirname "$0")/images"\n', { mode: 0o755 });
+    writeFileSync(join(this.binDir, 'images'), '');
+  }
+
+  async exec(command: string): Promise<ExecResult> {
+    this.commands.push(command);
+    writeFileSync(join(this.binDir, 'images'), this.lxdImages.map((fp) => `${fp}\n`).join(''));
+    const started = Date.now();
+    return new Promise((resolve) => {
+      execFile('/bin/sh', ['-c', command], { env: { ...process.env, PATH: `${this.binDir}:${process.env['PATH'] ?? ''}` } }, (error, stdout, stderr) => {
+        const rc = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ rc, stdout, stderr, durationMs: Date.now() - started });
+      });
+    });
+  }
+
+  async putFile(localPath: string, remotePath: string, options: PutFileOptions = {}): Promise<void> {
+    const offset = options.offset ?? 0;
+    this.putCalls.push({ remotePath, offset });
+    const total = statSync(localPath).size;
+    const dropAfter = this.dropAfterBytes.shift();
+    const corrupt = this.corruptNextPut;
+    this.corruptNextPut = false;
+    let sent = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        let data = chunk;
+        if (dropAfter !== undefined && sent + data.length > dropAfter) {
+          data = data.subarray(0, dropAfter - sent);
+          sent += data.length;
+          this.push(data);
+          callback(new Error('connection lost (simulated)'));
+          return;
+        }
+        if (corrupt && sent === 0 && data.length > 0) {
+          data = Buffer.from(data);
+          data[0] = (data[0] ?? 0) ^ 0xff;
+        }
+        sent += data.length;
+        options.onProgress?.({ bytesDone: offset + sent, bytesTotal: total });
+        callback(null, data);
+      },
+    });
+    await pipeline(
+      createReadStream(localPath, { start: offset }),
+      meter,
+      createWriteStream(remotePath, { flags: offset > 0 ? 'r+' : 'w', start: offset }),
+      ...(options.signal ? [{ signal: options.signal }] : []),
+    );
+  }
+
+  async putContent(content: string | Buffer, remotePath: string): Promise<void> {
+    writeFileSync(remotePath, content);
+  }
+
+  async getFile(): Promise<void> {
+    throw new Error('not used by these tests');
+  }
+
+  async stat(remotePath: string): Promise<RemoteFileInfo | undefined> {
+    try {
+      const info = statSync(remotePath);
+      return { size: info.size, mode: info.mode, isDirectory: info.isDirectory(), isFile: info.isFile(), mtimeMs: info.mtimeMs };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
