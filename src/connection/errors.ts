@@ -14,10 +14,15 @@ export class UnreachableError extends Error {
   }
 }
 
-/** The host key was unknown (strict checking) or, worse, different from the recorded one. The host counts as unreachable. */
+/**
+ * The host key was unknown (strict checking) or, worse, different from the recorded one (or listed as @revoked).
+ * The host counts as unreachable.
+ */
+export type HostKeyProblem = 'unknown' | 'changed' | 'unsupported' | 'revoked';
+
 export class HostKeyError extends UnreachableError {
-  readonly kind: 'unknown' | 'changed' | 'unsupported';
-  constructor(host: string, kind: 'unknown' | 'changed' | 'unsupported', message: string, options?: { hop?: string }) {
+  readonly kind: HostKeyProblem;
+  constructor(host: string, kind: HostKeyProblem, message: string, options?: { hop?: string }) {
     super(host, message, options);
     this.name = 'HostKeyError';
     this.kind = kind;

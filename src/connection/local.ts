@@ -1,0 +1,96 @@
+// The controller itself as a host (`ansible_connection: local`, implicit for localhost): commands through /bin/sh -c
+// with execa, files on the local file system, with the same timeouts, become handling and error types as SSH.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { chmod, copyFile, stat as fsStat, truncate, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { execa } from 'execa';
+import { CommandTimeoutError } from './errors.js';
+import { wrapCommand } from './command.js';
+import type { Connection, ExecOptions, ExecResult, PutFileOptions, RemoteFileInfo } from './types.js';
+
+export interface LocalConnectionOptions {
+  commandTimeoutMs?: number;
+  becomePassword?: string;
+}
+
+export class LocalConnection implements Connection {
+  readonly host: string;
+  private readonly options: LocalConnectionOptions;
+  private readonly user: string;
+
+  constructor(host: string, options: LocalConnectionOptions = {}) {
+    this.host = host;
+    this.options = options;
+    this.user = userInfo().username;
+  }
+
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const wrapped = wrapCommand(command, options, this.user, this.options.becomePassword);
+    const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs;
+    const input = Buffer.concat([Buffer.from(wrapped.stdinPrefix ?? ''), Buffer.from(options.stdin ?? '')]);
+    const started = Date.now();
+    const result = await execa('/bin/sh', ['-c', wrapped.command], {
+      input,
+      reject: false,
+      stripFinalNewline: false,
+      encoding: 'utf8',
+      ...(timeoutMs === undefined || timeoutMs <= 0 ? {} : { timeout: timeoutMs, killSignal: 'SIGKILL' as const }),
+    });
+    if (result.timedOut) throw new CommandTimeoutError(this.host, command, timeoutMs ?? 0);
+    return {
+      rc: typeof result.exitCode === 'number' ? result.exitCode : 255,
+      ...(result.signal === undefined ? {} : { signal: result.signal }),
+      stdout: result.stdout,
+      stderr: result.stderr,
+      durationMs: Date.now() - started,
+    };
+  }
+
+  async putFile(localPath: string, remotePath: string, options: PutFileOptions = {}): Promise<void> {
+    const offset = options.offset ?? 0;
+    const total = (await fsStat(localPath)).size;
+    if (offset < 0 || offset > total) throw new Error(`cannot resume ${localPath} at offset ${offset}: the file has ${total} bytes`);
+    let bytesDone = offset;
+    const progress = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        bytesDone += chunk.length;
+        options.onProgress?.({ bytesDone, bytesTotal: total });
+        callback(null, chunk);
+      },
+    });
+    options.onProgress?.({ bytesDone, bytesTotal: total });
+    await pipeline(
+      createReadStream(localPath, { start: offset }),
+      progress,
+      createWriteStream(remotePath, { flags: offset > 0 ? 'r+' : 'w', start: offset, ...(options.mode === undefined ? {} : { mode: options.mode }) }),
+      ...(options.signal === undefined ? [] : [{ signal: options.signal }]),
+    );
+    // A resumed copy onto a longer leftover must not keep the old tail.
+    if (offset > 0) await truncate(remotePath, total);
+  }
+
+  async putContent(content: string | Buffer, remotePath: string, options: { mode?: number } = {}): Promise<void> {
+    await writeFile(remotePath, content, options.mode === undefined ? {} : { mode: options.mode });
+    if (options.mode !== undefined) await chmod(remotePath, options.mode);
+  }
+
+  async getFile(remotePath: string, localPath: string): Promise<void> {
+    await copyFile(remotePath, localPath);
+  }
+
+  async stat(remotePath: string): Promise<RemoteFileInfo | undefined> {
+    try {
+      const info = await fsStat(remotePath);
+      return { size: info.size, mode: info.mode & 0o7777, isDirectory: info.isDirectory(), isFile: info.isFile(), mtimeMs: info.mtimeMs };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    // Nothing is held open between commands.
+  }
+}

@@ -1,0 +1,256 @@
+// A Connection over one persistent ssh2 Client: commands on session channels (capped per connection, the rest queue),
+// files over one lazily opened SFTP session. When the host drops, everything pending rejects at once with
+// UnreachableError; nothing waits for a reply that cannot come.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat as localStat } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type ssh2 from 'ssh2';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { CommandTimeoutError, UnreachableError } from './errors.js';
+import { wrapCommand } from './command.js';
+import type { Connection, ExecOptions, ExecResult, PutFileOptions, RemoteFileInfo } from './types.js';
+
+export interface SshConnectionOptions {
+  /** user the session runs as (decides whether become needs sudo) */
+  user: string;
+  becomePassword?: string;
+  commandTimeoutMs?: number;
+  /** session channels open at once; OpenSSH allows 10 per connection (MaxSessions) and SFTP takes one */
+  maxChannels?: number;
+  /** called once when the connection is gone (dropped or closed), so the pool can forget it */
+  onGone?: () => void;
+}
+
+const SFTP_NO_SUCH_FILE = 2;
+
+export class SshConnection implements Connection {
+  readonly host: string;
+  private readonly client: ssh2.Client;
+  private readonly options: SshConnectionOptions;
+  private readonly limit: LimitFunction;
+  private readonly onDrop = new Set<(error: UnreachableError) => void>();
+  private gone: UnreachableError | undefined;
+  private lastError: Error | undefined;
+  private closing = false;
+  private sftpSession: Promise<ssh2.SFTPWrapper> | undefined;
+
+  constructor(host: string, client: ssh2.Client, options: SshConnectionOptions) {
+    this.host = host;
+    this.client = client;
+    this.options = options;
+    this.limit = pLimit(options.maxChannels ?? 8);
+    client.on('error', (error: Error) => {
+      this.lastError = error;
+    });
+    client.on('close', () => {
+      const why = this.lastError ? `: ${this.lastError.message}` : '';
+      if (this.closing) this.markGone(new UnreachableError(host, `${host}: connection closed`));
+      this.markGone(new UnreachableError(host, `${host}: connection lost${why}`, this.lastError ? { cause: this.lastError } : undefined));
+    });
+  }
+
+  get isAlive(): boolean {
+    return this.gone === undefined;
+  }
+
+  private markGone(error: UnreachableError): void {
+    if (this.gone) return;
+    this.gone = error;
+    for (const reject of this.onDrop) reject(error);
+    this.onDrop.clear();
+    this.options.onGone?.();
+  }
+
+  /** Settle `work`, or reject as soon as the connection drops (running `abort` to release what `work` holds). */
+  private guard<T>(work: (register: (abort: () => void) => void) => Promise<T>): Promise<T> {
+    if (this.gone) return Promise.reject(this.gone);
+    return new Promise<T>((resolve, reject) => {
+      let abort: (() => void) | undefined;
+      const dropped = (error: UnreachableError): void => {
+        abort?.();
+        reject(error);
+      };
+      this.onDrop.add(dropped);
+      work((fn) => {
+        abort = fn;
+      }).then(
+        (value) => {
+          this.onDrop.delete(dropped);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.onDrop.delete(dropped);
+          reject(this.gone ?? error);
+        },
+      );
+    });
+  }
+
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    return this.limit(() => this.guard((register) => this.execNow(command, options, register)));
+  }
+
+  private execNow(command: string, options: ExecOptions, register: (abort: () => void) => void): Promise<ExecResult> {
+    const wrapped = wrapCommand(command, options, this.options.user, this.options.becomePassword);
+    const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs;
+    const started = Date.now();
+    return new Promise<ExecResult>((resolve, reject) => {
+      this.client.exec(wrapped.command, (error, channel) => {
+        if (error) {
+          reject(new UnreachableError(this.host, `${this.host}: cannot open a session channel: ${error.message}`, { cause: error }));
+          return;
+        }
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        let rc: number | undefined;
+        let signal: string | undefined;
+        let timer: NodeJS.Timeout | undefined;
+        register(() => {
+          clearTimeout(timer);
+          channel.destroy();
+        });
+        channel.on('data', (chunk: Buffer) => stdout.push(chunk));
+        channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+        channel.on('exit', (code: number | null, signalName?: string) => {
+          if (typeof code === 'number') rc = code;
+          else if (signalName) signal = signalName;
+        });
+        channel.on('close', () => {
+          clearTimeout(timer);
+          resolve({
+            rc: rc ?? 255,
+            ...(signal === undefined ? {} : { signal }),
+            stdout: Buffer.concat(stdout).toString('utf8'),
+            stderr: Buffer.concat(stderr).toString('utf8'),
+            durationMs: Date.now() - started,
+          });
+        });
+        if (timeoutMs !== undefined && timeoutMs > 0) {
+          timer = setTimeout(() => {
+            // Kill the remote process first (OpenSSH >= 7.9 honours signal requests), then drop the channel.
+            try {
+              channel.signal('KILL');
+            } catch {
+              /* channel already closing */
+            }
+            channel.close();
+            reject(new CommandTimeoutError(this.host, command, timeoutMs));
+          }, timeoutMs);
+        }
+        const input: Buffer[] = [];
+        if (wrapped.stdinPrefix !== undefined) input.push(Buffer.from(wrapped.stdinPrefix));
+        if (options.stdin !== undefined) input.push(Buffer.from(options.stdin));
+        channel.end(input.length > 0 ? Buffer.concat(input) : undefined);
+      });
+    });
+  }
+
+  private sftp(): Promise<ssh2.SFTPWrapper> {
+    if (this.gone) return Promise.reject(this.gone);
+    if (this.sftpSession === undefined) {
+      const session = new Promise<ssh2.SFTPWrapper>((resolve, reject) => {
+        this.client.sftp((error, sftp) => {
+          if (error) {
+            reject(new UnreachableError(this.host, `${this.host}: cannot open an SFTP session: ${error.message}`, { cause: error }));
+            return;
+          }
+          sftp.on('close', () => {
+            if (this.sftpSession === session) this.sftpSession = undefined;
+          });
+          resolve(sftp);
+        });
+      });
+      this.sftpSession = session;
+      session.catch(() => {
+        if (this.sftpSession === session) this.sftpSession = undefined;
+      });
+    }
+    return this.sftpSession;
+  }
+
+  async putFile(localPath: string, remotePath: string, options: PutFileOptions = {}): Promise<void> {
+    const offset = options.offset ?? 0;
+    const total = (await localStat(localPath)).size;
+    if (offset < 0 || offset > total) throw new Error(`cannot resume ${localPath} at offset ${offset}: the file has ${total} bytes`);
+    const sftp = await this.sftp();
+    await this.guard(async (register) => {
+      const source = createReadStream(localPath, { start: offset });
+      const sink = sftp.createWriteStream(remotePath, { flags: offset > 0 ? 'r+' : 'w', start: offset, ...(options.mode === undefined ? {} : { mode: options.mode }) });
+      register(() => {
+        source.destroy();
+        sink.destroy();
+      });
+      let bytesDone = offset;
+      const progress = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          bytesDone += chunk.length;
+          options.onProgress?.({ bytesDone, bytesTotal: total });
+          callback(null, chunk);
+        },
+      });
+      options.onProgress?.({ bytesDone, bytesTotal: total });
+      // pipeline destroys every stream on abort; what reached the host stays there for a later resume.
+      await pipeline(source, progress, sink, ...(options.signal === undefined ? [] : [{ signal: options.signal }]));
+      // A resumed upload onto a longer leftover must not keep the old tail.
+      if (offset > 0) await new Promise<void>((resolve, reject) => sftp.setstat(remotePath, { size: total }, (e) => (e ? reject(e) : resolve())));
+    });
+  }
+
+  async putContent(content: string | Buffer, remotePath: string, options: { mode?: number } = {}): Promise<void> {
+    const sftp = await this.sftp();
+    await this.guard(async () => {
+      await new Promise<void>((resolve, reject) =>
+        sftp.writeFile(remotePath, content, options.mode === undefined ? {} : { mode: options.mode }, (e) => (e ? reject(e) : resolve())),
+      );
+      if (options.mode !== undefined) await new Promise<void>((resolve, reject) => sftp.chmod(remotePath, options.mode as number, (e) => (e ? reject(e) : resolve())));
+    });
+  }
+
+  async getFile(remotePath: string, localPath: string): Promise<void> {
+    const sftp = await this.sftp();
+    await this.guard(async (register) => {
+      const source = sftp.createReadStream(remotePath);
+      const sink = createWriteStream(localPath);
+      register(() => {
+        source.destroy();
+        sink.destroy();
+      });
+      await pipeline(source, sink);
+    });
+  }
+
+  async stat(remotePath: string): Promise<RemoteFileInfo | undefined> {
+    const sftp = await this.sftp();
+    return this.guard(
+      () =>
+        new Promise<RemoteFileInfo | undefined>((resolve, reject) => {
+          sftp.stat(remotePath, (error, stats) => {
+            if (error) {
+              if ((error as Error & { code?: number }).code === SFTP_NO_SUCH_FILE) resolve(undefined);
+              else reject(error);
+              return;
+            }
+            resolve({
+              size: stats.size,
+              mode: stats.mode & 0o7777,
+              isDirectory: stats.isDirectory(),
+              isFile: stats.isFile(),
+              mtimeMs: stats.mtime * 1000,
+            });
+          });
+        }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.gone) return;
+    this.closing = true;
+    await new Promise<void>((resolve) => {
+      this.client.once('close', () => resolve());
+      this.client.end();
+      setTimeout(resolve, 2000).unref();
+    });
+    this.markGone(new UnreachableError(this.host, `${this.host}: connection closed`));
+  }
+}
