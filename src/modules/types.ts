@@ -26,6 +26,13 @@ export interface ModuleContext {
   env: Record<string, string>;
   /** Cancelled when the run is interrupted; long-running modules (pause, wait_for, transfers) must honour it. */
   signal: AbortSignal;
+  /**
+   * Evaluate a Jinja expression (no braces) with the task's variables, e.g. `result.rc == 0` (assert `that:`, debug
+   * `var:`). Optional for backwards compatibility: modules that need it fail with a clear message when it is absent.
+   */
+  evaluate?(expression: string): unknown;
+  /** -v count of the run (0 when not given); debug's `verbosity:` compares against it. */
+  verbosity?: number;
 }
 
 export interface ModuleResult {
@@ -38,7 +45,12 @@ export interface ModuleResult {
   stdout?: string;
   stderr?: string;
   diff?: TaskDiff[];
-  /** extra return values, merged into the registered variable (e.g. `stat`, `ansible_facts`) */
+  /**
+   * extra return values, merged into the registered variable (e.g. `stat`, `ansible_facts`). Keys the executor acts on:
+   * - `ansible_facts` (setup): merged into the host's facts, visible as variables.
+   * - `facts` (set_fact): merged into the host's variables at set_fact precedence.
+   * - `meta` (meta): 'flush_handlers' | 'end_play' | 'end_host' | 'noop' | 'clear_facts' | 'clear_host_errors'.
+   */
   data?: Record<string, unknown>;
 }
 

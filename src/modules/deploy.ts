@@ -1,0 +1,143 @@
+// Putting a file's content on a host atomically, shared by copy, template and lineinfile: upload to a staging name
+// next to the destination, give it the destination's (or the requested) mode and owner, then rename it into place.
+// With become the upload lands in /tmp first (the login user may not write the destination directory) and the
+// privileged exec copies it next to the destination before the rename.
+import { createHash } from 'node:crypto';
+import { sh } from '../util/shell.js';
+import type { TaskDiff } from '../report/result.js';
+import { exec, remoteBasename, remoteDirname, remoteJoin, tempToken } from './common.js';
+import { attributeCommands, type FileAttributes } from './attributes.js';
+import type { RemoteState } from './remote-state.js';
+import type { ModuleContext, ModuleResult } from './types.js';
+
+export interface StagePaths {
+  /** where conn.putContent/putFile writes */
+  upload: string;
+  /** the file renamed onto the destination (same directory, so the rename is atomic) */
+  staged: string;
+}
+
+export function stagePaths(dest: string, token: string, viaTmp: boolean): StagePaths {
+  const staged = remoteJoin(remoteDirname(dest), `.${remoteBasename(dest)}.airlock-${token}`);
+  return { upload: viaTmp ? `/tmp/.airlock-upload-${token}` : staged, staged };
+}
+
+/** Ansible's backup name: dest.<date>@<time>~ */
+export function backupPath(dest: string, now: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}@${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
+  return `${dest}.${stamp}~`;
+}
+
+export interface InstallSpec {
+  paths: StagePaths;
+  dest: string;
+  /** the destination exists: copy its mode and owner onto the new file first (Ansible's atomic_move does the same) */
+  preserveExisting: boolean;
+  /** chmod/chown commands for the staged path */
+  attributeCommands: string[];
+  backup?: string;
+}
+
+/** The one exec that moves an uploaded file into place; on any failure it removes the staging files. */
+export function installCommand(spec: InstallSpec): string {
+  const { paths, dest } = spec;
+  const steps: string[] = [];
+  if (paths.upload !== paths.staged) steps.push(sh`cp -- ${paths.upload} ${paths.staged}`, sh`rm -f -- ${paths.upload}`);
+  if (spec.backup) steps.push(sh`cp -p -- ${dest} ${spec.backup}`);
+  if (spec.preserveExisting) steps.push(sh`chmod --reference=${dest} -- ${paths.staged}`, sh`chown --reference=${dest} -- ${paths.staged}`);
+  steps.push(...spec.attributeCommands, sh`mv -f -- ${paths.staged} ${dest}`);
+  const cleanup = paths.upload !== paths.staged ? sh`rm -f -- ${paths.upload} ${paths.staged}` : sh`rm -f -- ${paths.staged}`;
+  return `{ ${steps.join(' && ')}; } || { rc=$?; ${cleanup}; exit $rc; }`;
+}
+
+export function sha256Hex(content: Buffer | string): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** Text diffs only: binary or large content would be noise in the report. */
+export function isDiffable(content: Buffer | string | undefined): boolean {
+  if (content === undefined) return true;
+  const buffer = typeof content === 'string' ? Buffer.from(content) : content;
+  return buffer.length <= 256 * 1024 && !buffer.includes(0);
+}
+
+export type ContentSource = { content: Buffer } | { localPath: string; sha256: string; size: number };
+
+export interface DeployRequest {
+  module: string;
+  dest: string;
+  source: ContentSource;
+  attributes: FileAttributes;
+  backup: boolean;
+  /** false: never replace an existing destination's content (attributes are still enforced) */
+  force: boolean;
+  /** the destination as probed (with content when --diff is on) */
+  current: RemoteState;
+}
+
+export interface DeployOutcome {
+  changed: boolean;
+  contentChanged: boolean;
+  changes: string[];
+  backupFile?: string;
+  diff?: TaskDiff;
+}
+
+/** Decide, then (unless check mode) upload and install one file. One exec at most after the probe. */
+export async function deployFile(ctx: ModuleContext, request: DeployRequest): Promise<DeployOutcome> {
+  const { dest, current, source } = request;
+  const exists = current.type !== 'absent';
+  const newChecksum = 'content' in source ? sha256Hex(source.content) : source.sha256;
+  const contentChanged = !exists || (request.force && current.checksum !== newChecksum);
+  const changes: string[] = [];
+  if (!exists) changes.push('created');
+  else if (contentChanged) changes.push('content');
+
+  let diff: TaskDiff | undefined;
+  if (ctx.diff && contentChanged && 'content' in source && isDiffable(source.content) && isDiffable(current.content)) {
+    diff = { path: dest, before: current.content ?? '', after: source.content.toString('utf8') };
+  }
+
+  if (!contentChanged) {
+    const attributes = attributeCommands(dest, request.attributes, current, request.module);
+    changes.push(...attributes.changes);
+    if (attributes.commands.length > 0 && !ctx.check) {
+      const result = await exec(ctx, attributes.commands.join(' && '));
+      if (result.rc !== 0) throw new Error(`${request.module}: setting attributes of ${dest} failed (rc ${result.rc}): ${result.stderr.trim()}`);
+    }
+    return { changed: attributes.commands.length > 0, contentChanged: false, changes };
+  }
+
+  // The staged file inherits the destination's attributes first, so only requested differences are applied on top.
+  const attributes = attributeCommands('', request.attributes, exists ? current : undefined, request.module);
+  changes.push(...attributes.changes);
+  const outcome: DeployOutcome = { changed: true, contentChanged: true, changes };
+  if (diff) outcome.diff = diff;
+  if (request.backup && exists) outcome.backupFile = backupPath(dest, new Date());
+  if (ctx.check) return outcome;
+
+  const becomeOther = ctx.become !== undefined;
+  const paths = stagePaths(dest, tempToken(), becomeOther);
+  const stagedAttributes = attributeCommands(paths.staged, request.attributes, exists ? current : undefined, request.module);
+  const uploadMode = becomeOther && ctx.become?.user && ctx.become.user !== 'root' ? 0o644 : 0o600;
+  if ('content' in source) await ctx.conn.putContent(source.content, paths.upload, { mode: uploadMode });
+  else await ctx.conn.putFile(source.localPath, paths.upload, { mode: uploadMode, signal: ctx.signal });
+  const spec: InstallSpec = { paths, dest, preserveExisting: exists, attributeCommands: stagedAttributes.commands };
+  if (outcome.backupFile) spec.backup = outcome.backupFile;
+  // A brand-new file without a requested mode gets the usual 0644 rather than the 0600 of the upload.
+  if (!exists && request.attributes.mode === undefined) spec.attributeCommands = [...spec.attributeCommands, sh`chmod 0644 -- ${paths.staged}`];
+  const result = await exec(ctx, installCommand(spec));
+  if (result.rc !== 0) throw new Error(`${request.module}: installing ${dest} failed (rc ${result.rc}): ${result.stderr.trim()}`);
+  return outcome;
+}
+
+export function deployResult(dest: string, checksum: string, outcome: DeployOutcome, ctx: ModuleContext): ModuleResult {
+  const result: ModuleResult = {
+    changed: outcome.changed,
+    msg: outcome.changed ? `${ctx.check ? 'would change' : 'changed'}: ${outcome.changes.join(', ')}` : 'up to date',
+    data: { dest, checksum, ...(outcome.backupFile ? { backup_file: outcome.backupFile } : {}) },
+  };
+  if (outcome.diff) result.diff = [outcome.diff];
+  return result;
+}

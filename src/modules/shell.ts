@@ -1,0 +1,38 @@
+// shell: run the operator's text through a shell (`executable -c`, default /bin/sh), for pipes and redirections.
+// The text is the one thing meant to be shell code; chdir/creates/removes/executable are quoted like any value.
+import { failOnArgError, optionalBool, optionalString, requireString } from './common.js';
+import { shellModuleLine } from './command-line.js';
+import { checkModeCommand, runCommandLine } from './run-command.js';
+import type { ModuleDefinition } from './types.js';
+
+export const shellModule: ModuleDefinition = {
+  name: 'shell',
+  freeFormArg: 'cmd',
+  argsSchema: {
+    type: 'object',
+    properties: {
+      cmd: { type: 'string' },
+      chdir: { type: 'string' },
+      creates: { type: 'string' },
+      removes: { type: 'string' },
+      executable: { type: 'string' },
+      stdin: { type: 'string' },
+      stdin_add_newline: { type: ['boolean', 'string'] },
+    },
+    required: ['cmd'],
+    additionalProperties: false,
+  },
+  run: (args, ctx) =>
+    failOnArgError(async () => {
+      const script = requireString('shell', args, 'cmd');
+      const options: { chdir?: string; creates?: string; removes?: string; executable?: string } = {};
+      for (const key of ['chdir', 'creates', 'removes', 'executable'] as const) {
+        const value = optionalString('shell', args, key);
+        if (value !== undefined) options[key] = value;
+      }
+      if (ctx.check) return checkModeCommand(ctx, options, script);
+      let stdin = optionalString('shell', args, 'stdin');
+      if (stdin !== undefined && optionalBool('shell', args, 'stdin_add_newline', true)) stdin += '\n';
+      return runCommandLine(ctx, shellModuleLine(script, options), options, script, stdin);
+    }),
+};
