@@ -1,0 +1,43 @@
+"""LAB IMAGES ONLY: answers on port 6666 the way misp-modules does, enough for MISP's health checks and the roles'."""
+import argparse
+import json
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+VERSION = open("/etc/airlock-lab/version").read().strip()
+MODULES = [
+    {"name": "dns", "type": "expansion", "mispattributes": {"input": ["hostname", "domain"], "output": ["ip-src", "ip-dst"]},
+     "meta": {"version": VERSION, "description": "lab stand-in"}},
+]
+
+
+class Handler(BaseHTTPRequestHandler):
+    def _send(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path in ("/modules", "/healthcheck"):
+            self._send(200, MODULES if self.path == "/modules" else {"status": True, "version": VERSION})
+        else:
+            self._send(404, {"error": "not found"})
+
+    def do_POST(self):
+        if self.path != "/query":
+            return self._send(404, {"error": "not found"})
+        length = int(self.headers.get("Content-Length", "0"))
+        request = json.loads(self.rfile.read(length) or b"{}")
+        self._send(200, {"results": [{"types": ["text"], "values": [f"lab answer for {request.get('module', '?')}"]}]})
+
+    def log_message(self, *args):
+        pass
+
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--listen", default="0.0.0.0")
+parser.add_argument("--port", type=int, default=6666)
+options = parser.parse_args()
+ThreadingHTTPServer((options.listen, options.port), Handler).serve_forever()

@@ -1,0 +1,255 @@
+// `airlock lab up`: N hosts, each a network + mount + UTS namespace running its own real sshd (and optionally its
+// own LXD), on a bridge in the root namespace, plus one host reachable only through the first host.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { BOOT_SCRIPT, LXD_EXTRA_OVERLAID_DIRS, OVERLAID_DIRS } from './boot-script.js';
+import { inventoryText, knownHostsText, sshConfigText, writeFileWithDirs, type HostPublicKey } from './client-files.js';
+import { ipBatch, run, runQuietly, tcpAnswers, waitFor } from './commands.js';
+import { labDown } from './down.js';
+import { lxdPreseed } from './lxd-preseed.js';
+import { hostIp, labNames, validateHostCount, validateLabName } from './naming.js';
+import { requireBinaries, requireRoot, requireUsableStateDir } from './preflight.js';
+import { isRunning } from './processes.js';
+import { sshdConfig } from './sshd-config.js';
+import { labPaths, writeLabState, type LabHostRecord, type LabPaths, type LabState } from './state.js';
+import { pickAddressing } from './subnet.js';
+
+export interface LabUpOptions {
+  name: string;
+  hosts: number;
+  lxd?: boolean;
+  projectRoot?: string;
+  log?: (line: string) => void;
+}
+
+/** How long one host may take to answer on port 22 (LXD hosts first start and initialise their daemon). */
+const SSHD_READY_MS = 30_000;
+const LXD_READY_MS = 120_000;
+/** ssh-keygen and boot spawning are short forks; a few at a time keeps a 2-core machine responsive. */
+const FORK_CONCURRENCY = 8;
+
+interface HostPlan extends LabHostRecord {
+  /** "dev=ip/prefix" words for the boot script */
+  addresses: string[];
+  allowTcpForwarding: boolean;
+}
+
+function planHosts(state: LabState, paths: LabPaths, count: number): HostPlan[] {
+  const names = labNames(state.name);
+  const plans: HostPlan[] = [];
+  for (let index = 1; index <= count; index++) {
+    const name = names.hostName(index);
+    const ip = hostIp(state.addressing, index);
+    const addresses = [`eth0=${ip}/${state.addressing.prefixLength}`];
+    if (index === 1) addresses.push(`eth1=${state.addressing.jumpInternalIp}/${state.addressing.prefixLength}`);
+    plans.push({
+      name,
+      ip,
+      netns: names.netnsName(name),
+      veth: names.vethName(index),
+      dir: join(paths.hostsDir, name),
+      role: 'host',
+      addresses,
+      allowTcpForwarding: index === 1,
+    });
+  }
+  const behindName = names.behindJumpHostName;
+  plans.push({
+    name: behindName,
+    ip: state.addressing.behindJumpIp,
+    netns: names.netnsName(behindName),
+    dir: join(paths.hostsDir, behindName),
+    role: 'behind_jump',
+    addresses: [`eth0=${state.addressing.behindJumpIp}/${state.addressing.prefixLength}`],
+    allowTcpForwarding: false,
+  });
+  return plans;
+}
+
+/** One `ip -batch` for every namespace, bridge and veth of the lab. */
+function networkCommands(state: LabState, plans: readonly HostPlan[]): string[] {
+  const lines = [
+    `link add name ${state.bridge} type bridge`,
+    `addr add ${state.addressing.gatewayIp}/${state.addressing.prefixLength} dev ${state.bridge}`,
+    `link set ${state.bridge} up`,
+  ];
+  for (const plan of plans) lines.push(`netns add ${plan.netns}`);
+  for (const plan of plans) {
+    if (plan.veth === undefined) continue;
+    lines.push(`link add ${plan.veth} type veth peer name eth0 netns ${plan.netns}`);
+    lines.push(`link set ${plan.veth} master ${state.bridge} up`);
+  }
+  const jump = plans[0];
+  const behind = plans.find((p) => p.role === 'behind_jump');
+  if (jump && behind) {
+    // The jump-only link: a veth straight between the two namespaces; the root namespace never sees it.
+    lines.push(`link add name eth1 netns ${jump.netns} type veth peer name eth0 netns ${behind.netns}`);
+  }
+  return lines;
+}
+
+async function generateKey(path: string, comment: string): Promise<string> {
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
+  const publicLine = await readFile(`${path}.pub`, 'utf8');
+  return publicLine.trim().split(' ').slice(0, 2).join(' ');
+}
+
+async function prepareHostDir(plan: HostPlan, paths: LabPaths, lxd: boolean): Promise<HostPublicKey> {
+  await mkdir(plan.dir, { recursive: true });
+  const hostKeyPath = join(plan.dir, 'ssh_host_ed25519_key');
+  const publicKey = await generateKey(hostKeyPath, `airlock-lab ${plan.name}`);
+  await writeFileWithDirs(
+    join(plan.dir, 'sshd_config'),
+    sshdConfig({
+      listenAddress: plan.ip,
+      hostKeyPath,
+      authorizedKeysPath: paths.authorizedKeysPath,
+      allowTcpForwarding: plan.allowTcpForwarding,
+    }),
+  );
+  if (lxd) await writeFileWithDirs(join(plan.dir, 'lxd-preseed.yaml'), lxdPreseed());
+  return { host: plan, publicKey };
+}
+
+/** Start the host's boot script inside its namespaces, detached: the spawned PID execs into the host's sshd. */
+function bootHost(plan: HostPlan, paths: LabPaths, lxd: boolean): number {
+  const logFd = openSync(join(plan.dir, 'boot.log'), 'a');
+  try {
+    const overlays = [...OVERLAID_DIRS, ...(lxd ? LXD_EXTRA_OVERLAID_DIRS : [])];
+    // node's spawn rather than execa: this is a daemon that outlives us, writing straight into its log file, with
+    // no result to await (execa's promise would settle, or reject, long after the caller moved on).
+    const subprocess = spawn(
+      'ip',
+      ['netns', 'exec', plan.netns, 'unshare', '--mount', '--uts', '--propagation', 'private', '/bin/sh', paths.bootScriptPath],
+      {
+        detached: true,
+        stdio: ['ignore', logFd, logFd],
+        env: {
+          PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+          LANG: 'C.UTF-8',
+          HOME: '/root',
+          AIRLOCK_HOSTNAME: plan.name,
+          AIRLOCK_HOST_DIR: plan.dir,
+          AIRLOCK_ADDRESSES: plan.addresses.join(' '),
+          AIRLOCK_OVERLAYS: overlays.join(' '),
+          AIRLOCK_LXD: lxd && plan.role === 'host' ? '1' : '0',
+        },
+      },
+    );
+    subprocess.on('error', () => undefined); // a failed start shows as a dead PID in waitUntilReady
+    subprocess.unref();
+    if (subprocess.pid === undefined) throw new Error(`could not start the boot process of lab host ${plan.name}`);
+    return subprocess.pid;
+  } finally {
+    closeSync(logFd);
+  }
+}
+
+function bootLogTail(plan: HostPlan): string {
+  try {
+    return readFileSync(join(plan.dir, 'boot.log'), 'utf8').split('\n').slice(-15).join('\n');
+  } catch {
+    return '(no boot log)';
+  }
+}
+
+async function sshdListensInside(netns: string): Promise<boolean> {
+  const { ok, stdout } = await runQuietly('ip', ['netns', 'exec', netns, 'ss', '-Hltn', 'sport = :22']);
+  return ok && stdout.trim().length > 0;
+}
+
+async function waitUntilReady(plan: HostPlan, timeoutMs: number): Promise<void> {
+  const pid = plan.sshdPid;
+  const ready = await waitFor(async () => {
+    if (pid !== undefined && !isRunning(pid)) return true; // died: report below instead of waiting out the clock
+    // The behind-jump host is, by design, unreachable from here: look from inside its own namespace.
+    return plan.role === 'behind_jump' ? sshdListensInside(plan.netns) : tcpAnswers(plan.ip, 22, 500);
+  }, timeoutMs);
+  if (pid !== undefined && !isRunning(pid)) {
+    throw new Error(`lab host ${plan.name} failed to boot; last lines of ${join(plan.dir, 'boot.log')}:\n${bootLogTail(plan)}`);
+  }
+  if (!ready) throw new Error(`lab host ${plan.name} did not answer on ${plan.ip}:22 within ${timeoutMs} ms`);
+}
+
+function readPid(path: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function labUp(options: LabUpOptions): Promise<LabState> {
+  validateLabName(options.name);
+  validateHostCount(options.hosts);
+  const lxd = options.lxd ?? false;
+  requireRoot('airlock lab up');
+  requireBinaries(lxd);
+  const log = options.log ?? (() => undefined);
+  const paths = labPaths(options.name, options.projectRoot);
+  requireUsableStateDir(paths.stateDir);
+
+  // Kernel objects outlive processes: clear whatever an earlier run of this lab left behind.
+  await labDown({ name: options.name, projectRoot: paths.projectRoot, log });
+
+  const state: LabState = {
+    version: 1,
+    name: options.name,
+    phase: 'creating',
+    lxd,
+    createdAt: new Date().toISOString(),
+    addressing: await pickAddressing(options.name),
+    bridge: labNames(options.name).bridge,
+    hosts: [],
+    stateDir: paths.stateDir,
+    inventoryPath: paths.inventoryPath,
+    knownHostsPath: paths.knownHostsPath,
+    privateKeyPath: paths.privateKeyPath,
+    sshConfigPath: paths.sshConfigPath,
+  };
+  const plans = planHosts(state, paths, options.hosts);
+  state.hosts = plans.map(({ addresses: _a, allowTcpForwarding: _f, ...record }) => record);
+  // Recorded before anything exists, so a failed `up` can always be cleaned by `down`.
+  await writeLabState(paths, state);
+
+  try {
+    await mkdir(paths.hostsDir, { recursive: true });
+    await mkdir('/run/sshd', { recursive: true });
+    await writeFileWithDirs(paths.bootScriptPath, BOOT_SCRIPT, 0o755);
+    const clientPublicKey = await generateKey(paths.privateKeyPath, `airlock-lab-${options.name}`);
+    await chmod(paths.privateKeyPath, 0o600);
+    await writeFileWithDirs(paths.authorizedKeysPath, `${clientPublicKey}\n`, 0o600);
+
+    const limit = pLimit(FORK_CONCURRENCY);
+    const hostKeys = await Promise.all(plans.map((plan) => limit(() => prepareHostDir(plan, paths, lxd))));
+    await writeFileWithDirs(paths.knownHostsPath, knownHostsText(hostKeys), 0o644);
+
+    await ipBatch(networkCommands(state, plans));
+    log(`network ${state.addressing.subnet} on bridge ${state.bridge}, ${plans.length} namespaces`);
+
+    for (const plan of plans) plan.sshdPid = bootHost(plan, paths, lxd);
+    state.hosts = plans.map(({ addresses: _a, allowTcpForwarding: _f, ...record }) => record);
+    await writeLabState(paths, state);
+
+    const readyMs = lxd ? LXD_READY_MS : SSHD_READY_MS;
+    await Promise.all(plans.map((plan) => waitUntilReady(plan, readyMs)));
+    for (const plan of plans) {
+      const lxdPid = lxd && plan.role === 'host' ? readPid(join(plan.dir, 'lxd.pid')) : undefined;
+      if (lxdPid !== undefined) plan.lxdPid = lxdPid;
+    }
+    state.hosts = plans.map(({ addresses: _a, allowTcpForwarding: _f, ...record }) => record);
+
+    await writeFileWithDirs(paths.sshConfigPath, sshConfigText(state), 0o644);
+    await writeFileWithDirs(paths.inventoryPath, inventoryText(state), 0o644);
+    state.phase = 'up';
+    await writeLabState(paths, state);
+    return state;
+  } catch (error) {
+    log(`lab up failed; leaving ${paths.stateDir} in place for inspection (run \`airlock lab down --name ${options.name}\`)`);
+    throw error;
+  }
+}
