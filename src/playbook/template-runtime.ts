@@ -1,0 +1,234 @@
+// Makes nunjucks behave like Ansible's Jinja2 where playbooks notice the difference. nunjucks has no hooks for
+// these, so we wrap a few of its runtime functions and compiler emitters, once per process. Every wrapper falls
+// back to nunjucks' own behaviour unless one of OUR renders is running (`activeScopes` non-empty), so any other
+// nunjucks user in the process is unaffected.
+//   - variables resolve through a lazy scope (vars that are themselves templates render on first access);
+//   - a missing variable or attribute is a TemplateUndefined (error on use, fine under `default`/`is defined`);
+//   - `if`, `not`, `and`, `or`, inline `if` use Python truthiness ([] and {} are false);
+//   - `==`/`!=` compare like Python (deep for lists and dicts, no '1' == 1);
+//   - output writes Python's str() of a value (True, None, ['a', 'b']);
+//   - Python's str/list/dict methods (`x.split(',')`, `d.items()`, `l[-1]`) and slices (`l[1:]`) work.
+import nunjucks from 'nunjucks';
+import { TemplateUndefined } from './template-undefined.js';
+import { isMapping, pyStr, pyTruthy } from './python-values.js';
+import { pyEquals } from './python-compare.js';
+import { stringMethod } from './python-methods.js';
+
+/** Where a template's free variables come from: the task's vars, resolved lazily. */
+export interface VariableScope {
+  has(name: string): boolean;
+  get(name: string): unknown;
+}
+
+const activeScopes: VariableScope[] = [];
+
+/** Run `render` with `scope` as the source of variables; nested renders (lazy vars) push their own scope. */
+export function withScope<T>(scope: VariableScope, render: () => T): T {
+  activeScopes.push(scope);
+  try {
+    return render();
+  } finally {
+    activeScopes.pop();
+  }
+}
+
+function currentScope(): VariableScope | undefined {
+  return activeScopes[activeScopes.length - 1];
+}
+
+// --- the slice of nunjucks internals we wrap (not in @types/nunjucks) ---------------------------------------
+interface Frame {
+  lookup(name: string): unknown;
+}
+interface Context {
+  ctx: Record<string, unknown>;
+  env: { globals: Record<string, unknown> };
+}
+type Lookup = (obj: unknown, key: unknown, ...slice: unknown[]) => unknown;
+interface Runtime {
+  contextOrFrameLookup(context: Context, frame: Frame, name: string): unknown;
+  memberLookup: Lookup;
+  suppressValue(value: unknown, autoescape: boolean): unknown;
+  fromIterator(value: unknown): unknown;
+  [helper: string]: unknown;
+}
+interface CompilerNode {
+  [field: string]: unknown;
+}
+interface CompilerThis {
+  _emit(code: string): void;
+  _emitLine(code: string): void;
+  compile(node: unknown, frame: unknown): void;
+  _compileExpression(node: unknown, frame: unknown): void;
+  _withScopedSyntax(fn: () => void): void;
+}
+type Emitter = (this: CompilerThis, node: CompilerNode, frame: unknown, async?: boolean) => void;
+interface CompilerPrototype {
+  [method: string]: Emitter;
+}
+interface NunjucksInternals {
+  runtime: Runtime;
+  compiler: { Compiler: { prototype: CompilerPrototype } };
+  installJinjaCompat(): void;
+}
+
+let installed = false;
+
+export function installAirlockRuntime(): void {
+  if (installed) return;
+  installed = true;
+  const internals = nunjucks as unknown as NunjucksInternals;
+  // nunjucks' own Jinja compatibility: slices, True/False/None names, list/dict methods (append, items, keys...).
+  internals.installJinjaCompat();
+  wrapRuntime(internals.runtime);
+  patchCompiler(internals.compiler.Compiler.prototype);
+}
+
+function wrapRuntime(runtime: Runtime): void {
+  const originalLookup = runtime.contextOrFrameLookup.bind(runtime);
+  runtime.contextOrFrameLookup = (context, frame, name) => {
+    const scope = currentScope();
+    if (scope === undefined) return originalLookup(context, frame, name);
+    const local = frame.lookup(name);
+    if (local !== undefined) return local;
+    if (Object.prototype.hasOwnProperty.call(context.ctx, name)) return context.ctx[name];
+    if (scope.has(name)) return scope.get(name);
+    if (name in context.env.globals) return context.env.globals[name];
+    if (name === 'True') return true;
+    if (name === 'False') return false;
+    if (name === 'None') return null;
+    return TemplateUndefined.forVariable(name);
+  };
+
+  const originalMember = runtime.memberLookup;
+  runtime.memberLookup = function memberLookup(this: unknown, obj: unknown, key: unknown, ...slice: unknown[]): unknown {
+    if (currentScope() === undefined || slice.length > 0) return originalMember.call(this, obj, key, ...slice);
+    return lookupMember(obj, key, (o, k) => originalMember.call(this, o, k));
+  };
+
+  const originalSuppress = runtime.suppressValue.bind(runtime);
+  runtime.suppressValue = (value, autoescape) => (currentScope() === undefined ? originalSuppress(value, autoescape) : pyStr(value));
+
+  const originalFromIterator = runtime.fromIterator.bind(runtime);
+  runtime.fromIterator = (value) => {
+    if (value instanceof TemplateUndefined) throw value.toError();
+    return originalFromIterator(value);
+  };
+
+  const truthy = (value: unknown): boolean => (currentScope() === undefined ? Boolean(value) : pyTruthy(value));
+  runtime.airlockTruthy = truthy;
+  runtime.airlockAnd = (left: unknown, right: () => unknown): unknown => (truthy(left) ? right() : left);
+  runtime.airlockOr = (left: unknown, right: () => unknown): unknown => (truthy(left) ? left : right());
+  runtime.airlockEquals = (left: unknown, right: unknown): boolean => (currentScope() === undefined ? left == right : pyEquals(left, right));
+}
+
+/** Jinja's getattr/getitem: attributes of dicts are their keys, methods of Python types, negative indexes. */
+function lookupMember(obj: unknown, key: unknown, fallback: Lookup): unknown {
+  if (obj instanceof TemplateUndefined) return obj;
+  if (obj === null || obj === undefined) return new TemplateUndefined(`'None' has no attribute '${String(key)}'`);
+  if (typeof obj === 'string') {
+    if (typeof key === 'number') return indexSequence(obj, key, 'str');
+    const method = stringMethod(obj, String(key));
+    return method ?? new TemplateUndefined(`'str object' has no attribute '${String(key)}'`);
+  }
+  if (Array.isArray(obj)) {
+    if (typeof key === 'number') return indexSequence(obj, key, 'list');
+    const value = fallback(obj, key);
+    return value === undefined ? new TemplateUndefined(`'list object' has no attribute '${String(key)}'`) : value;
+  }
+  if (isMapping(obj)) {
+    const name = String(key);
+    if (Object.prototype.hasOwnProperty.call(obj, name) && obj[name] !== undefined) return obj[name];
+    const prototype: unknown = Object.getPrototypeOf(obj);
+    const plain = prototype === Object.prototype || prototype === null;
+    if (!plain) return fallback(obj, key);
+    const method = fallback(obj, key);
+    return typeof method === 'function' ? method : new TemplateUndefined(`'dict object' has no attribute '${name}'`);
+  }
+  return fallback(obj, key);
+}
+
+function indexSequence(sequence: string | unknown[], index: number, typeName: string): unknown {
+  const position = index < 0 ? sequence.length + index : index;
+  if (position < 0 || position >= sequence.length) return new TemplateUndefined(`${typeName} index ${index} out of range`);
+  return sequence[position];
+}
+
+function patchCompiler(proto: CompilerPrototype): void {
+  proto.compileIf = function compileIf(node, frame, async) {
+    this._emit('if(runtime.airlockTruthy(');
+    this._compileExpression(node.cond, frame);
+    this._emitLine(')) {');
+    this._withScopedSyntax(() => {
+      this.compile(node.body, frame);
+      if (async) this._emit('cb()');
+    });
+    if (node.else_) {
+      this._emitLine('}\nelse {');
+      this._withScopedSyntax(() => {
+        this.compile(node.else_, frame);
+        if (async) this._emit('cb()');
+      });
+    } else if (async) {
+      this._emitLine('}\nelse {');
+      this._emit('cb()');
+    }
+    this._emitLine('}');
+  };
+  proto.compileInlineIf = function compileInlineIf(node, frame) {
+    this._emit('(runtime.airlockTruthy(');
+    this.compile(node.cond, frame);
+    this._emit(')?');
+    this.compile(node.body, frame);
+    this._emit(':');
+    if (node.else_ !== null) this.compile(node.else_, frame);
+    else this._emit('""');
+    this._emit(')');
+  };
+  proto.compileNot = function compileNot(node, frame) {
+    this._emit('!runtime.airlockTruthy(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
+  const shortCircuit = (helper: string): Emitter =>
+    function emit(node, frame) {
+      this._emit(`runtime.${helper}(`);
+      this.compile(node.left, frame);
+      this._emit(', function() { return ');
+      this.compile(node.right, frame);
+      this._emit('; })');
+    };
+  proto.compileAnd = shortCircuit('airlockAnd');
+  proto.compileOr = shortCircuit('airlockOr');
+  // nunjucks 3.2.4 emits test arguments without commas (`is version('2.9', '>')` is a syntax error): separate them.
+  proto.compileIs = function compileIs(node, frame) {
+    const right = node.right as { name?: { value: string }; value?: string; args?: { children: unknown[] } };
+    const name = right.name ? right.name.value : String(right.value);
+    this._emit(`env.getTest(${JSON.stringify(name)}).call(context, `);
+    this.compile(node.left, frame);
+    for (const argument of right.args?.children ?? []) {
+      this._emit(', ');
+      this.compile(argument, frame);
+    }
+    this._emit(') === true');
+  };
+  const originalCompare = proto.compileCompare as Emitter;
+  proto.compileCompare = function compileCompare(node, frame) {
+    const ops = node.ops as Array<{ type: string; expr: unknown }>;
+    const only = ops[0];
+    if (ops.length !== 1 || only === undefined || (only.type !== '==' && only.type !== '!=')) {
+      originalCompare.call(this, node, frame);
+      return;
+    }
+    this._emit(only.type === '!=' ? '!runtime.airlockEquals(' : 'runtime.airlockEquals(');
+    this.compile(node.expr, frame);
+    this._emit(', ');
+    this.compile(only.expr, frame);
+    this._emit(')');
+  };
+}
+
+/** The scope of the render in progress (for globals such as lookup('vars', ...)). */
+export function currentVariableScope(): VariableScope | undefined {
+  return currentScope();
+}

@@ -1,0 +1,242 @@
+// Ansible-compatible templating on nunjucks (a maintained Jinja2 port): what the executor uses to render task
+// arguments, `when:` conditions, loops and template files, per host, at run time.
+//   render(value, vars)      deep: a string that is exactly "{{ expr }}" returns the native value (list, dict, number)
+//   renderString(text, vars) always a string (template files, names)
+//   evaluate(expr, vars)     a bare Jinja expression (loop:, until:, registered-var access)
+//   test(expr, vars)         Ansible's conditional (`when:`, `failed_when:`, `changed_when:`)
+// Templates compile once per distinct text (cached): the hot path is thousands of hosts x tasks.
+// Variables are LAZY: a var whose value is itself a template renders when first read (per call), loops are errors.
+import nunjucks from 'nunjucks';
+import type { Vars } from '../inventory/types.js';
+import { TemplateError } from './template-errors.js';
+import { TemplateUndefined, UndefinedVariableError } from './template-undefined.js';
+import { installAirlockRuntime, withScope, type VariableScope } from './template-runtime.js';
+import { currentVariableScope } from './template-runtime.js';
+import { ACCEPTS_UNDEFINED, buildFilters, type FilterFunction, type TestFunction } from './template-filters.js';
+import { TESTS_ACCEPTING_UNDEFINED, buildTests } from './template-tests.js';
+import { buildGlobals } from './template-globals.js';
+import { isMapping, pyTruthy } from './python-values.js';
+
+export { TemplateError } from './template-errors.js';
+export { OMIT, isOmitted } from './template-globals.js';
+
+export interface Templater {
+  render(value: unknown, vars: Vars): unknown;
+  renderString(template: string, vars: Vars): string;
+  evaluate(expression: string, vars: Vars): unknown;
+  test(expression: string, vars: Vars): boolean;
+}
+
+export interface TemplaterOptions {
+  /** compile each distinct template once (default true); false only to measure what the cache saves */
+  cache?: boolean;
+  /** maximum number of cached compiled templates before the cache is flushed */
+  cacheSize?: number;
+}
+
+/** True when a string has Jinja syntax; everything else is returned untouched (and fast). */
+export function isTemplated(text: string): boolean {
+  return text.includes('{{') || text.includes('{%') || text.includes('{#');
+}
+
+// Objects the executor marks as data, never templates (registered command output may contain "{{").
+const unsafeValues = new WeakSet<object>();
+
+/** Mark a value (e.g. a registered result) as data: its strings are never rendered, as Ansible's "unsafe". */
+export function markUnsafe<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) unsafeValues.add(value);
+  return value;
+}
+
+/** Does a value contain any template that rendering would change? */
+export function containsTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return isTemplated(value);
+  if (typeof value !== 'object' || value === null || unsafeValues.has(value)) return false;
+  if (Array.isArray(value)) return value.some(containsTemplate);
+  return Object.values(value).some(containsTemplate);
+}
+
+/** Variables the executor provides that are never templates themselves (and may be large). */
+const NEVER_TEMPLATED = new Set(['hostvars', 'groups', 'ansible_facts', 'play_hosts', 'ansible_play_hosts', 'ansible_play_batch']);
+
+interface Compiled {
+  render(context: Record<string, unknown>): string;
+}
+
+const NOTHING_CAPTURED = Symbol('nothing captured');
+
+/** "{{ expr }}" with nothing around it: Ansible returns the expression's native value. */
+function singleExpression(text: string): string | undefined {
+  const match = /^\{\{(?!-)([\s\S]*?)(?<!-)\}\}$/.exec(text);
+  const inner = match?.[1];
+  if (inner === undefined || inner.includes('{{') || inner.includes('{%')) return undefined;
+  return inner.trim();
+}
+
+function rootCause(error: unknown): unknown {
+  let current: unknown = error;
+  for (let depth = 0; depth < 10; depth += 1) {
+    if (current instanceof TemplateError || current instanceof UndefinedVariableError) return current;
+    if (!(current instanceof Error) || current.cause === undefined) return current;
+    current = current.cause;
+  }
+  return current;
+}
+
+export function createTemplater(options: TemplaterOptions = {}): Templater {
+  installAirlockRuntime();
+  const useCache = options.cache ?? true;
+  const cacheSize = options.cacheSize ?? 20_000;
+  const env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, trimBlocks: true, dev: true });
+  let captured: unknown = NOTHING_CAPTURED;
+
+  const filters = buildFilters({
+    filter: (name) => {
+      const found = (env as unknown as { filters: Record<string, FilterFunction | undefined> }).filters[name];
+      if (found === undefined) throw new Error(`no filter named '${name}'`);
+      return found;
+    },
+    test: (name) => {
+      const found = (env as unknown as { tests: Record<string, TestFunction | undefined> }).tests[name];
+      if (found === undefined) throw new Error(`no test named '${name}'`);
+      return found;
+    },
+  });
+  const internals = env as unknown as { filters: Record<string, FilterFunction>; tests: Record<string, TestFunction> };
+  const safeString = (nunjucks as unknown as { runtime: { SafeString: new (...args: unknown[]) => object } }).runtime.SafeString;
+  // nunjucks' own filters (indent, dictsort, batch, ...) stay available, with Ansible's undefined handling.
+  const allFilters: Record<string, FilterFunction> = { ...internals.filters, ...filters };
+  for (const [name, filter] of Object.entries(allFilters)) {
+    env.addFilter(name, function airlockFilter(this: unknown, value: unknown, ...args: unknown[]) {
+      if (value instanceof TemplateUndefined && !ACCEPTS_UNDEFINED.has(name)) throw value.toError();
+      const result = filter.call(this, value, ...args);
+      return result instanceof safeString ? String(result) : result;
+    });
+  }
+  const allTests: Record<string, TestFunction> = { ...internals.tests, ...buildTests() };
+  for (const [name, test] of Object.entries(allTests)) {
+    (env as unknown as { addTest(name: string, fn: TestFunction): void }).addTest(name, function airlockTest(this: unknown, value: unknown, ...args: unknown[]) {
+      if (value instanceof TemplateUndefined && !TESTS_ACCEPTING_UNDEFINED.has(name)) throw value.toError();
+      return test.call(this, value, ...args);
+    });
+  }
+  for (const [name, value] of Object.entries(buildGlobals(currentVariableScope))) env.addGlobal(name, value);
+  env.addGlobal('__airlock_capture', (value: unknown) => {
+    captured = value;
+    return '';
+  });
+
+  const cache = new Map<string, Compiled>();
+  function compile(source: string): Compiled {
+    let compiled = useCache ? cache.get(source) : undefined;
+    if (compiled === undefined) {
+      compiled = new nunjucks.Template(source, env, undefined, true) as unknown as Compiled;
+      if (useCache) {
+        if (cache.size >= cacheSize) cache.clear();
+        cache.set(source, compiled);
+      }
+    }
+    return compiled;
+  }
+
+  /** Resolves the task's variables on first access, rendering those that are templates (per top-level call). */
+  class LazyScope implements VariableScope {
+    private readonly resolved = new Map<string, unknown>();
+    private readonly resolving: string[] = [];
+    constructor(private readonly vars: Vars) {}
+    has(name: string): boolean {
+      return Object.prototype.hasOwnProperty.call(this.vars, name);
+    }
+    get(name: string): unknown {
+      if (this.resolved.has(name)) return this.resolved.get(name);
+      const raw = this.vars[name];
+      if (NEVER_TEMPLATED.has(name) || !containsTemplate(raw)) return raw;
+      const loopStart = this.resolving.indexOf(name);
+      if (loopStart >= 0) {
+        const chain = [...this.resolving.slice(loopStart), name].join(' -> ');
+        throw new TemplateError(String(raw), new Error(`recursive loop detected in template: variable ${chain}`));
+      }
+      this.resolving.push(name);
+      try {
+        const value = renderDeep(raw, this);
+        this.resolved.set(name, value);
+        return value;
+      } finally {
+        this.resolving.pop();
+      }
+    }
+  }
+
+  function run<T>(source: string, scope: VariableScope, body: () => T): T {
+    try {
+      return withScope(scope, body);
+    } catch (error) {
+      const cause = rootCause(error);
+      if (cause instanceof TemplateError) throw cause;
+      throw new TemplateError(source, cause);
+    }
+  }
+
+  function evaluateIn(expression: string, scope: VariableScope, source: string): unknown {
+    return run(source, scope, () => {
+      const compiled = compile(`{{ __airlock_capture((${expression})) }}`);
+      captured = NOTHING_CAPTURED;
+      compiled.render({});
+      const value = captured;
+      captured = NOTHING_CAPTURED;
+      if (value === NOTHING_CAPTURED) throw new Error('expression produced no value');
+      if (value instanceof TemplateUndefined) throw value.toError();
+      return value;
+    });
+  }
+
+  function renderText(text: string, scope: VariableScope): unknown {
+    if (!isTemplated(text)) return text;
+    const expression = singleExpression(text);
+    if (expression !== undefined && expression !== '') {
+      try {
+        compile(`{{ __airlock_capture((${expression})) }}`);
+      } catch {
+        return renderToString(text, scope); // e.g. "{{ a }} and {{ b }}": not one expression after all
+      }
+      return evaluateIn(expression, scope, text);
+    }
+    return renderToString(text, scope);
+  }
+
+  function renderToString(text: string, scope: VariableScope): string {
+    if (!isTemplated(text)) return text;
+    return run(text, scope, () => compile(text).render({}));
+  }
+
+  function renderDeep(value: unknown, scope: VariableScope): unknown {
+    if (typeof value === 'string') return renderText(value, scope);
+    if (!containsTemplate(value)) return value;
+    if (Array.isArray(value)) return value.map((item) => renderDeep(item, scope));
+    if (isMapping(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderDeep(item, scope)]));
+    return value;
+  }
+
+  function unwrapBraces(expression: string): string {
+    const trimmed = expression.trim();
+    return singleExpression(trimmed) ?? trimmed;
+  }
+
+  return {
+    render: (value, vars) => renderDeep(value, new LazyScope(vars)),
+    renderString: (template, vars) => renderToString(template, new LazyScope(vars)),
+    evaluate: (expression, vars) => evaluateIn(unwrapBraces(expression), new LazyScope(vars), expression),
+    test: (expression, vars) => {
+      const value = evaluateIn(unwrapBraces(expression), new LazyScope(vars), expression);
+      return conditionalTruth(value);
+    },
+  };
+}
+
+const FALSE_WORDS = new Set(['false', 'no', 'off', '0', 'n', 'f', 'none', '']);
+
+/** Ansible's `when:` on a value: a string 'false'/'no'/'off'/'0' is false, as a bare `when: var` expects. */
+export function conditionalTruth(value: unknown): boolean {
+  if (typeof value === 'string') return !FALSE_WORDS.has(value.trim().toLowerCase());
+  return pyTruthy(value);
+}
