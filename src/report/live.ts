@@ -1,0 +1,343 @@
+// The terminal view on a TTY (listr2): one line per host of the running batch with its current task and counters, a
+// summary line (hosts done/failed/unreachable, tasks/s), the ROLLOUT HALTED block when a batch stops the rollout, then
+// the recap. Renders are throttled (at most RENDER_INTERVAL_MS apart), so 200 hosts cost a few redraws a second,
+// not one per event.
+import { DefaultRenderer, Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
+import type { Reporter, RunEvent } from './events.js';
+import type { TaskResult } from './result.js';
+import { RunCollector } from './collect.js';
+import { Redactor } from './redact.js';
+import { formatRecap } from './recap.js';
+import { failureText, header, taskLabel } from './format.js';
+
+export const RENDER_INTERVAL_MS = 200;
+
+/**
+ * listr2's default renderer redraws the whole list on every title change; this one coalesces redraws. It also
+ * declares itself usable without process.stdout being a TTY, because airlock decides that itself (the stream may be
+ * stderr or, in tests, a fake terminal).
+ */
+class ThrottledRenderer extends DefaultRenderer {
+  static override nonTTY = true;
+  private pending: NodeJS.Timeout | undefined;
+  private last = 0;
+
+  override update(): void {
+    const wait = this.last + RENDER_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
+      this.last = Date.now();
+      super.update();
+      return;
+    }
+    this.pending ??= setTimeout(() => {
+      this.pending = undefined;
+      this.last = Date.now();
+      super.update();
+    }, wait);
+  }
+
+  override end(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = undefined;
+    super.end();
+  }
+}
+
+type HostState = 'waiting' | 'running' | 'failed' | 'unreachable' | 'done';
+
+interface HostView {
+  host: string;
+  state: HostState;
+  task: string | undefined;
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  lastFailure: string | undefined;
+  title: string;
+  wrapper: ListrTaskWrapper<unknown, typeof ThrottledRenderer, typeof ThrottledRenderer> | undefined;
+  finish: (error?: Error) => void;
+  finished: Promise<void>;
+}
+
+interface Group {
+  label: string;
+  views: HostView[];
+  summary: HostView;
+  running: Promise<void>;
+}
+
+export interface LiveReporterOptions {
+  stream: NodeJS.WritableStream;
+  redactor?: Redactor;
+  retryHint?: () => string | undefined;
+}
+
+export class LiveReporter implements Reporter {
+  private readonly stream: NodeJS.WritableStream;
+  private readonly redactor: Redactor;
+  private readonly collector: RunCollector;
+  private readonly retryHint: (() => string | undefined) | undefined;
+  /** output written strictly in order: a batch's list, then what follows it */
+  private queue: Promise<void> = Promise.resolve();
+  private group: Group | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private play = '';
+  private batchLabel = '';
+  private readonly startedAt = Date.now();
+  private tasksDone = 0;
+  private hostsDone = 0;
+  private hostsFailed = 0;
+  private hostsUnreachable = 0;
+  private deferred: string[] = [];
+  private playHosts: string[] = [];
+  private readonly listrs = new Map<Group, Listr<unknown, typeof ThrottledRenderer, typeof ThrottledRenderer>>();
+
+  constructor(options: LiveReporterOptions) {
+    this.stream = options.stream;
+    this.redactor = options.redactor ?? new Redactor();
+    this.collector = new RunCollector(this.redactor);
+    this.retryHint = options.retryHint;
+  }
+
+  onEvent(event: RunEvent): void {
+    this.collector.onEvent(event);
+    switch (event.type) {
+      case 'run_start':
+        if (event.check) this.enqueueText('CHECK MODE: nothing will be changed on any host.\n');
+        break;
+      case 'play_start':
+        this.endGroup();
+        this.play = event.play;
+        this.playHosts = [...event.hosts];
+        this.batchLabel = '';
+        this.enqueueText(`\n${header(`PLAY [${event.play}]`)}\n`);
+        break;
+      case 'batch_start':
+        this.endGroup();
+        this.batchLabel = `batch ${event.index}/${event.total}`;
+        this.startGroup(event.hosts);
+        break;
+      case 'task_start': {
+        const view = this.view(event.host);
+        view.task = event.task;
+        if (view.state === 'waiting') view.state = 'running';
+        break;
+      }
+      case 'task_result':
+        this.onResult(this.redactor.redactResult(event.result));
+        break;
+      case 'batch_end':
+      case 'play_end':
+        this.endGroup();
+        break;
+      case 'rollout_halted':
+        this.endGroup();
+        this.enqueueText(
+          [
+            '',
+            header('ROLLOUT HALTED'),
+            `play:      ${event.play}`,
+            `batch:     ${event.batch} failed; no later batch was started`,
+            `reason:    ${event.reason}`,
+            `changed:   ${event.changedHosts.join(', ') || '(none)'}`,
+            `untouched: ${event.untouchedHosts.join(', ') || '(none)'}`,
+            '',
+          ].join('\n'),
+        );
+        break;
+      case 'message': {
+        const line = `${event.level === 'warning' ? '[WARNING]' : event.level === 'error' ? 'ERROR!' : ''}${event.host ? ` [${event.host}]` : ''} ${event.text}\n`.trimStart();
+        // writing while listr owns the terminal would tear the view: hold it until the batch's list is final
+        if (this.group) this.deferred.push(line);
+        else this.enqueueText(line);
+        break;
+      }
+      case 'run_end':
+        this.endGroup();
+        this.enqueueText(`\n${formatRecap({ summaries: this.collector.summaries(), failures: this.collector.failures })}`);
+        if (this.collector.failedHosts().length > 0) {
+          const hint = this.retryHint?.();
+          if (hint) this.enqueueText(`${hint}\n`);
+        }
+        break;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.endGroup();
+    await this.queue;
+  }
+
+  private onResult(result: TaskResult): void {
+    const view = this.view(result.host);
+    this.tasksDone++;
+    view.task = taskLabel(result);
+    switch (result.status) {
+      case 'ok':
+      case 'ignored':
+      case 'rescued':
+        view.ok++;
+        break;
+      case 'changed':
+        view.ok++;
+        view.changed++;
+        break;
+      case 'skipped':
+        view.skipped++;
+        break;
+      case 'failed':
+      case 'rolled_back':
+        view.failed++;
+        view.state = 'failed';
+        view.lastFailure = `TASK [${taskLabel(result)}] => ${failureText(result)}`;
+        break;
+      case 'unreachable':
+        view.state = 'unreachable';
+        view.lastFailure = `UNREACHABLE at TASK [${taskLabel(result)}] => ${result.msg ?? 'host unreachable'}`;
+        break;
+    }
+  }
+
+  /** The host's line; without batch events the first task opens one group for the whole play. */
+  private view(host: string): HostView {
+    if (!this.group) this.startGroup(this.playHosts.includes(host) ? this.playHosts : [...this.playHosts, host]);
+    let view = this.group?.views.find((v) => v.host === host);
+    if (!view) {
+      // a host nobody announced: counted, and shown if the list has not started drawing yet
+      view = newView(host);
+      (this.group as Group).views.push(view);
+      this.addTask(this.group as Group, view);
+    }
+    return view;
+  }
+
+  private startGroup(hosts: string[]): void {
+    const summary = newView('');
+    const views = hosts.map(newView);
+    const label = [this.play, this.batchLabel].filter(Boolean).join(' / ');
+    const logger = new ListrLogger({ useIcons: true, processOutput: new ProcessOutput(this.stream as NodeJS.WriteStream, this.stream as NodeJS.WriteStream) });
+    const listr = new Listr<unknown, typeof ThrottledRenderer, typeof ThrottledRenderer>([], {
+      concurrent: true,
+      exitOnError: false,
+      registerSignalListeners: false,
+      renderer: ThrottledRenderer,
+      fallbackRenderer: ThrottledRenderer,
+      rendererOptions: { logger, collapseErrors: false, showErrorMessage: true, removeEmptyLines: true },
+    });
+    const group: Group = { label, views, summary, running: Promise.resolve() };
+    this.group = group;
+    listr.add({
+      title: '',
+      task: (_ctx, wrapper) => {
+        summary.wrapper = wrapper;
+        return summary.finished;
+      },
+    });
+    for (const view of views) this.addTask(group, view, listr);
+    this.listrs.set(group, listr);
+    group.running = new Promise<void>((resolve) => {
+      this.queue = this.queue.then(async () => {
+        this.flush();
+        this.timer = setInterval(() => this.flush(), RENDER_INTERVAL_MS);
+        this.timer.unref();
+        try {
+          await listr.run();
+        } catch {
+          // a host's failure is shown on its line; listr's own error adds nothing
+        } finally {
+          if (this.timer) clearInterval(this.timer);
+          this.timer = undefined;
+          resolve();
+        }
+      });
+    });
+  }
+
+  private addTask(group: Group, view: HostView, listr = this.listrs.get(group)): void {
+    listr?.add({
+      title: view.host,
+      task: (_ctx, wrapper) => {
+        view.wrapper = wrapper;
+        wrapper.title = view.title = this.hostTitle(view);
+        return view.finished;
+      },
+    });
+  }
+
+  private endGroup(): void {
+    const group = this.group;
+    if (!group) return;
+    this.group = undefined;
+    for (const view of group.views) {
+      if (view.state === 'failed' || view.state === 'unreachable') {
+        if (view.state === 'failed') this.hostsFailed++;
+        else this.hostsUnreachable++;
+      } else {
+        view.state = 'done';
+      }
+      this.hostsDone++;
+    }
+    this.flushGroup(group);
+    for (const view of group.views) {
+      view.finish(view.state === 'failed' || view.state === 'unreachable' ? new Error(this.redactor.redact(view.lastFailure ?? view.state)) : undefined);
+    }
+    group.summary.finish();
+    const held = this.deferred;
+    this.deferred = [];
+    this.queue = this.queue.then(async () => {
+      await group.running;
+      for (const line of held) this.stream.write(this.redactor.redact(line));
+    });
+    this.listrs.delete(group);
+  }
+
+  private flush(): void {
+    if (this.group) this.flushGroup(this.group);
+  }
+
+  private flushGroup(group: Group): void {
+    for (const view of group.views) {
+      const title = this.hostTitle(view);
+      if (view.wrapper && title !== view.title) {
+        view.title = title;
+        view.wrapper.title = title;
+      }
+    }
+    const summary = this.redactor.redact(this.summaryTitle(group));
+    if (group.summary.wrapper && summary !== group.summary.title) {
+      group.summary.title = summary;
+      group.summary.wrapper.title = summary;
+    }
+  }
+
+  private hostTitle(view: HostView): string {
+    const width = Math.max(12, ...(this.group?.views.map((v) => v.host.length) ?? [0]));
+    const counts = `ok=${view.ok} changed=${view.changed} failed=${view.failed} skipped=${view.skipped}`;
+    const doing = view.lastFailure ?? (view.task ? `TASK [${view.task}]` : 'waiting');
+    return this.redactor.redact(`${view.host.padEnd(width)}  ${view.state.padEnd(11)} ${counts}  ${doing}`);
+  }
+
+  private summaryTitle(group: Group): string {
+    const failedNow = group.views.filter((v) => v.state === 'failed').length;
+    const unreachableNow = group.views.filter((v) => v.state === 'unreachable').length;
+    const seconds = Math.max((Date.now() - this.startedAt) / 1000, 0.001);
+    return `${group.label || 'hosts'}: ${this.hostsDone}/${this.collector.hosts.length} hosts done, ${this.hostsFailed + failedNow} failed, ${this.hostsUnreachable + unreachableNow} unreachable, ${(this.tasksDone / seconds).toFixed(1)} tasks/s`;
+  }
+
+  private enqueueText(text: string): void {
+    this.queue = this.queue.then(() => {
+      this.stream.write(this.redactor.redact(text));
+    });
+  }
+}
+
+function newView(host: string): HostView {
+  let finish: (error?: Error) => void = () => undefined;
+  const finished = new Promise<void>((resolve, reject) => {
+    finish = (error?: Error) => (error ? reject(error) : resolve());
+  });
+  // a rejection nobody awaits yet (listr has not started this task) must not crash the process
+  finished.catch(() => undefined);
+  return { host, state: 'waiting', task: undefined, ok: 0, changed: 0, failed: 0, skipped: 0, lastFailure: undefined, title: '', wrapper: undefined, finish, finished };
+}

@@ -1,0 +1,185 @@
+// Line-per-event output for CI logs and pipes, in the shape Ansible users read every day:
+// PLAY [..] / TASK [..] headers, "ok: [host]", "fatal: [host]: UNREACHABLE! => ..", then the PLAY RECAP.
+// -v adds stdout/stderr of every result, -vv adds durations, loop data and module return values.
+import type { Reporter, RunEvent } from './events.js';
+import type { TaskResult } from './result.js';
+import { RunCollector } from './collect.js';
+import { Redactor } from './redact.js';
+import { formatRecap } from './recap.js';
+import { failureText, header, hostList, indent, itemLabel, tailExcerpt, taskLabel, truncateBytes } from './format.js';
+
+export interface PlainReporterOptions {
+  stream: NodeJS.WritableStream;
+  verbosity: number;
+  redactor?: Redactor;
+  /** prints "to retry: ..." after the recap when some hosts failed (the journal knows where its list is) */
+  retryHint?: () => string | undefined;
+}
+
+/** Verbose stream output is capped so that one chatty host cannot flood a CI log. */
+const VERBOSE_OUTPUT_LIMIT = 8 * 1024;
+
+export class PlainReporter implements Reporter {
+  private readonly stream: NodeJS.WritableStream;
+  private readonly verbosity: number;
+  private readonly redactor: Redactor;
+  private readonly collector: RunCollector;
+  private readonly retryHint: (() => string | undefined) | undefined;
+  private currentTask: { name: string; role: string | undefined } | undefined;
+
+  constructor(options: PlainReporterOptions) {
+    this.stream = options.stream;
+    this.verbosity = options.verbosity;
+    this.redactor = options.redactor ?? new Redactor();
+    this.collector = new RunCollector(this.redactor);
+    this.retryHint = options.retryHint;
+  }
+
+  onEvent(event: RunEvent): void {
+    this.collector.onEvent(event);
+    switch (event.type) {
+      case 'run_start':
+        if (event.check) this.write('CHECK MODE: nothing will be changed on any host, results say what would change.\n');
+        break;
+      case 'play_start':
+        this.currentTask = undefined;
+        this.write(`\n${header(`PLAY [${event.play}]`)}\n`);
+        break;
+      case 'batch_start':
+        this.currentTask = undefined;
+        this.write(`\n${header(`BATCH [${event.index}/${event.total}] ${event.hosts.length} host${event.hosts.length === 1 ? '' : 's'}: ${hostList(event.hosts)}`)}\n`);
+        break;
+      case 'task_start':
+        this.taskHeader(event.task, undefined);
+        break;
+      case 'task_result':
+        this.printResult(this.redactor.redactResult(event.result));
+        break;
+      case 'batch_end':
+        if (event.failedHosts.length > 0) this.write(`batch ${event.index}: failed: ${hostList(event.failedHosts)}\n`);
+        break;
+      case 'rollout_halted':
+        this.write(this.haltBlock(event));
+        break;
+      case 'play_end':
+        break;
+      case 'message':
+        this.write(this.messageLine(event.level, event.text, event.host));
+        break;
+      case 'run_end':
+        this.write(`\n${formatRecap({ summaries: this.collector.summaries(), failures: this.collector.failures })}`);
+        if (this.collector.failedHosts().length > 0) {
+          const hint = this.retryHint?.();
+          if (hint) this.write(`${hint}\n`);
+        }
+        break;
+    }
+  }
+
+  async close(): Promise<void> {
+    // The stream belongs to the caller (usually stdout); nothing is buffered here.
+  }
+
+  private write(text: string): void {
+    this.stream.write(this.redactor.redact(text));
+  }
+
+  /**
+   * Prints TASK [..] once per task. task_start knows only the task's name (TaskResult.task); results also know the
+   * role, so a result of the task whose header is already out does not print a second one.
+   */
+  private taskHeader(task: string, role: string | undefined): void {
+    const sameTask = task === this.currentTask?.name && (role === undefined || this.currentTask.role === undefined || this.currentTask.role === role);
+    if (sameTask && this.currentTask) {
+      this.currentTask.role ??= role;
+      return;
+    }
+    this.currentTask = { name: task, role };
+    this.write(`\n${header(`TASK [${taskLabel({ task, role })}]`)}\n`);
+  }
+
+  private printResult(result: TaskResult): void {
+    this.taskHeader(result.task, result.role);
+    const host = `[${result.host}]`;
+    if (result.results && result.results.length > 0) {
+      for (const item of result.results) this.write(this.resultLine(item, host, ` (item=${itemLabel(item.item)})`));
+      // the aggregate line only when it adds something: a failure of the loop as a whole
+      if (result.status === 'failed' || result.status === 'unreachable') this.write(this.resultLine({ ...result, stdout: undefined, stderr: undefined }, host, ''));
+      return;
+    }
+    const item = result.item !== undefined ? ` (item=${itemLabel(result.item)})` : '';
+    this.write(this.resultLine(result, host, item));
+  }
+
+  private resultLine(result: TaskResult, host: string, item: string): string {
+    let line: string;
+    switch (result.status) {
+      case 'ok':
+        line = `ok: ${host}${item}`;
+        break;
+      case 'changed':
+        line = `changed: ${host}${item}`;
+        break;
+      case 'skipped':
+        line = `skipping: ${host}${item}`;
+        break;
+      case 'unreachable':
+        line = `fatal: ${host}${item}: UNREACHABLE! => ${result.msg ?? 'host unreachable'}`;
+        break;
+      case 'failed':
+        line = `failed: ${host}${item} => ${failureText(result)}`;
+        break;
+      case 'ignored':
+        line = `failed: ${host}${item} => ${failureText(result)}\n...ignoring`;
+        break;
+      case 'rescued':
+        line = `failed: ${host}${item} => ${failureText(result)}\n...rescued`;
+        break;
+      case 'rolled_back':
+        line = `rolled_back: ${host}${item} => ${result.msg ?? 'the stack was restored from its snapshots'}`;
+        break;
+    }
+    if (this.verbosity >= 2) line += ` (${(result.durationMs / 1000).toFixed(2)}s)`;
+    if (this.verbosity >= 2 && result.msg && (result.status === 'ok' || result.status === 'changed' || result.status === 'skipped')) {
+      line += ` => ${result.msg}`;
+    }
+    const extra: string[] = [];
+    const failedLike = result.status === 'failed' || result.status === 'ignored' || result.status === 'rescued' || result.status === 'rolled_back';
+    if (this.verbosity >= 1) {
+      if (result.stdout) extra.push(this.streamBlock('stdout', result.stdout));
+      if (result.stderr) extra.push(this.streamBlock('stderr', result.stderr));
+    } else if (failedLike && result.stderr && result.stderr.trim() !== '') {
+      extra.push(indent(`stderr: ${tailExcerpt(result.stderr)}`));
+    }
+    if (this.verbosity >= 2) {
+      for (const d of result.diff ?? []) extra.push(indent(`--- before${d.path ? `: ${d.path}` : ''}\n+++ after\n${d.before}\n${d.after}`.trimEnd()));
+      if (result.data && Object.keys(result.data).length > 0) extra.push(indent(`data: ${JSON.stringify(result.data)}`));
+    }
+    return `${[line, ...extra].join('\n')}\n`;
+  }
+
+  private streamBlock(name: string, text: string): string {
+    const { text: kept, truncated } = truncateBytes(text.replace(/\s+$/, ''), VERBOSE_OUTPUT_LIMIT);
+    return indent(`${name}:\n${indent(kept, '  ')}${truncated ? '\n  ... (truncated)' : ''}`);
+  }
+
+  private haltBlock(event: Extract<RunEvent, { type: 'rollout_halted' }>): string {
+    const lines = [
+      '',
+      header('ROLLOUT HALTED'),
+      `play:      ${event.play}`,
+      `batch:     ${event.batch} failed; no later batch was started`,
+      `reason:    ${event.reason}`,
+      `changed:   ${event.changedHosts.length > 0 ? event.changedHosts.join(', ') : '(none)'}`,
+      `untouched: ${event.untouchedHosts.length > 0 ? event.untouchedHosts.join(', ') : '(none)'}`,
+    ];
+    return `${lines.join('\n')}\n`;
+  }
+
+  private messageLine(level: 'info' | 'warning' | 'error', text: string, host: string | undefined): string {
+    const where = host ? ` [${host}]` : '';
+    if (level === 'warning') return `[WARNING]${where}: ${text}\n`;
+    if (level === 'error') return `ERROR!${where} ${text}\n`;
+    return `${host ? `[${host}] ` : ''}${text}\n`;
+  }
+}

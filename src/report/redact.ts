@@ -1,0 +1,108 @@
+// Keeps secrets out of everything a reporter writes: terminal, JSON, JUnit, the run journal.
+// Secrets are registered by value (vault-ish variables, passwords given on the command line); every string a reporter
+// emits passes through redact(). Results of `no_log: true` tasks lose everything but who/what/status.
+import { quote } from '../util/shell.js';
+import type { TaskResult } from './result.js';
+
+export const REDACTED = '********';
+
+/** Ansible's own wording, which operators search for. */
+export const NO_LOG_MESSAGE = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+
+/** Variable names whose values are treated as secrets (Ansible's usual naming). */
+export const SECRET_VAR_NAME = /pass(word)?|secret|token|api_?key|authkey|private_key/i;
+
+/** Shorter values would redact common words and numbers all over the output. */
+const MIN_VAR_SECRET_LENGTH = 4;
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+  /** longest first, so that a secret containing another one is replaced whole */
+  private ordered: string[] = [];
+
+  addSecret(value: string): void {
+    if (value === '') return;
+    const forms = [value, quote(value), JSON.stringify(value).slice(1, -1)];
+    let added = false;
+    for (const form of forms) {
+      if (form !== '' && !this.secrets.has(form)) {
+        this.secrets.add(form);
+        added = true;
+      }
+    }
+    if (added) this.ordered = [...this.secrets].sort((a, b) => b.length - a.length);
+  }
+
+  /** Registers the string values (>= 4 characters) of variables named like secrets, at any depth. */
+  addSecretsFromVars(vars: Record<string, unknown>): void {
+    this.collect(vars, false);
+  }
+
+  private collect(value: unknown, underSecretName: boolean): void {
+    if (typeof value === 'string') {
+      if (underSecretName && value.length >= MIN_VAR_SECRET_LENGTH) this.addSecret(value);
+      return;
+    }
+    if (Array.isArray(value)) {
+      for (const item of value) this.collect(item, underSecretName);
+      return;
+    }
+    if (value !== null && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+        this.collect(inner, underSecretName || SECRET_VAR_NAME.test(key));
+      }
+    }
+  }
+
+  get secretCount(): number {
+    return this.ordered.length;
+  }
+
+  redact(text: string): string {
+    if (this.ordered.length === 0 || text === '') return text;
+    let out = text;
+    for (const secret of this.ordered) {
+      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    }
+    return out;
+  }
+
+  /** Redacts every string inside a JSON-like value (object keys too), returning a copy. */
+  redactValue<T>(value: T): T {
+    return this.redactUnknown(value) as T;
+  }
+
+  private redactUnknown(value: unknown): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (Array.isArray(value)) return value.map((item) => this.redactUnknown(item));
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+        out[this.redact(key)] = this.redactUnknown(inner);
+      }
+      return out;
+    }
+    return value;
+  }
+
+  redactResult(result: TaskResult): TaskResult {
+    if (result.noLog) {
+      const hidden: TaskResult = {
+        host: result.host,
+        task: this.redact(result.task),
+        action: result.action,
+        status: result.status,
+        changed: result.changed,
+        msg: NO_LOG_MESSAGE,
+        startedAt: result.startedAt,
+        durationMs: result.durationMs,
+        noLog: true,
+      };
+      if (result.role !== undefined) hidden.role = result.role;
+      return hidden;
+    }
+    const copy = this.redactValue(result);
+    if (result.results) copy.results = result.results.map((inner) => this.redactResult(inner));
+    return copy;
+  }
+}
