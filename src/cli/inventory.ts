@@ -1,8 +1,43 @@
-// PLACEHOLDER until the 'inventory' subcommand lands: replaced by its owner.
+// `airlock inventory -i INV [-i INV2] --list | --graph [GROUP] [--vars] | --host HOST`: how airlock reads an
+// inventory, in exactly the shapes `ansible-inventory` prints, so operators can check it against ansible.
 import type { Command } from 'commander';
+import { InputError } from '../util/errors.js';
+import { inventoryGraph, inventoryHost, inventoryList, pythonJson } from '../inventory/ansible-output.js';
+import { loadInventory } from '../inventory/load.js';
+
+interface InventoryOptions {
+  inventory: string[];
+  list?: boolean;
+  host?: string;
+  graph?: boolean;
+  vars?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 export function register(program: Command): void {
-  program.command('inventory').description('(not available yet)').action(() => {
-    throw new Error('airlock inventory is not available yet');
-  });
+  program
+    .command('inventory')
+    .description('Show the inventory as airlock reads it, in the formats of ansible-inventory')
+    .argument('[group]', 'with --graph: the group to start from (default: all)')
+    .option('-i, --inventory <source>', 'inventory file (YAML/INI), directory, or host1,host2, list; repeat to merge several', collect, [])
+    .option('--list', 'all groups and host variables, as JSON (ansible-inventory --list)')
+    .option('--host <host>', "one host's variables, as JSON")
+    .option('--graph', 'the group tree')
+    .option('--vars', 'with --graph: show variables')
+    .action(async (groupArg: string | undefined, options: InventoryOptions) => {
+      const actions = [options.list, options.host !== undefined, options.graph].filter(Boolean).length;
+      if (actions !== 1) throw new InputError('airlock inventory: give exactly one of --list, --host HOST or --graph [GROUP]');
+      if (options.inventory.length === 0) throw new InputError('airlock inventory: no inventory given; pass -i FILE (repeatable)');
+      if (groupArg !== undefined && !options.graph) throw new InputError(`airlock inventory: unexpected argument '${groupArg}' (a group is only taken by --graph)`);
+      const inventory = await loadInventory(options.inventory);
+      for (const warning of inventory.warnings) process.stderr.write(`[WARNING]: ${warning}\n`);
+      let output: string;
+      if (options.list) output = pythonJson(inventoryList(inventory));
+      else if (options.host !== undefined) output = pythonJson(inventoryHost(inventory, options.host));
+      else output = inventoryGraph(inventory, groupArg ?? 'all', options.vars === true);
+      process.stdout.write(`${output}\n`);
+    });
 }
