@@ -31,14 +31,24 @@ export class LocalConnection implements Connection {
     const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs;
     const input = Buffer.concat([Buffer.from(wrapped.stdinPrefix ?? ''), Buffer.from(options.stdin ?? '')]);
     const started = Date.now();
-    const result = await execa('/bin/sh', ['-c', wrapped.command], {
-      input,
-      reject: false,
-      stripFinalNewline: false,
-      encoding: 'utf8',
-      ...(timeoutMs === undefined || timeoutMs <= 0 ? {} : { timeout: timeoutMs, killSignal: 'SIGKILL' as const }),
-    });
-    if (result.timedOut) throw new CommandTimeoutError(this.host, command, timeoutMs ?? 0);
+    // Own process group, so that a timeout kills the whole command tree: killing only /bin/sh would leave its
+    // children holding stdout open, and the result would wait for them.
+    const subprocess = execa('/bin/sh', ['-c', wrapped.command], { input, reject: false, stripFinalNewline: false, encoding: 'utf8', detached: true });
+    let timedOut = false;
+    const timer =
+      timeoutMs === undefined || timeoutMs <= 0
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            try {
+              if (subprocess.pid !== undefined) process.kill(-subprocess.pid, 'SIGKILL');
+            } catch {
+              /* already gone */
+            }
+          }, timeoutMs);
+    const result = await subprocess;
+    clearTimeout(timer);
+    if (timedOut) throw new CommandTimeoutError(this.host, command, timeoutMs ?? 0);
     return {
       rc: typeof result.exitCode === 'number' ? result.exitCode : 255,
       ...(result.signal === undefined ? {} : { signal: result.signal }),
