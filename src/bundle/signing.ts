@@ -87,3 +87,12 @@ export function verifyManifestBytes(manifestBytes: Buffer, signature: ManifestSi
     : `signed by key ${signature.key_id}, which is not among the trusted keys (${trusted})`;
   return { ok: false, reason: signer };
 }
+
+/** Sign a bundle directory's manifest.json in place: writes manifest.json.sig next to it. */
+export async function signBundleDir(dir: string, privateKeyPath: string): Promise<ManifestSignature> {
+  const key = await loadPrivateKey(privateKeyPath);
+  const manifestBytes = await readFile(`${dir.replace(/\/+$/, '')}/manifest.json`);
+  const signature = signManifestBytes(manifestBytes, key);
+  await writeFile(`${dir.replace(/\/+$/, '')}/manifest.json.sig`, `${JSON.stringify(signature, null, 2)}\n`);
+  return signature;
+}
