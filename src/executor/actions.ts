@@ -1,0 +1,40 @@
+// An action task across the hosts of a list, in parallel under the forks cap and the task's throttle, with
+// run_once (one host runs it, every host gets its result, as Ansible does).
+import pLimit from 'p-limit';
+import type { ActionTask } from '../playbook/types.js';
+import { applyOutcome } from './apply.js';
+import type { HostState } from './host-state.js';
+import type { ActionOutcome, Frame, PlayRuntime } from './runtime.js';
+import { executeAction, taskLabel } from './task.js';
+
+/** Runs the task on every host; returns the hosts that failed it (not ignored, not unreachable). */
+export async function runActionOnHosts(rt: PlayRuntime, task: ActionTask, hosts: HostState[], frame: Frame): Promise<Set<HostState>> {
+  const failed = new Set<HostState>();
+  const throttle = task.throttle !== undefined && task.throttle > 0 ? pLimit(task.throttle) : undefined;
+  const label = taskLabel(rt, task, undefined);
+  const runOne = async (host: HostState): Promise<void> => {
+    if (rt.options.signal.aborted) return;
+    if (task.runOnce) {
+      let shared = rt.runOnce.get(task);
+      const first = shared === undefined;
+      if (!shared) {
+        rt.deps.emit({ type: 'task_start', host: host.name, task: label, at: new Date().toISOString() });
+        shared = executeAction(rt, task, host, frame).then(({ outcome, result }) => {
+          if (applyOutcome(rt, task, host, frame, outcome, result, { report: true })) failed.add(host);
+          return outcome;
+        });
+        rt.runOnce.set(task, shared);
+      }
+      const outcome: ActionOutcome = await shared;
+      if (!first && applyOutcome(rt, task, host, frame, outcome, { host: host.name, task: label, action: task.module, status: outcome.status, changed: false, startedAt: '', durationMs: 0 }, { report: false })) {
+        failed.add(host);
+      }
+      return;
+    }
+    rt.deps.emit({ type: 'task_start', host: host.name, task: label, at: new Date().toISOString() });
+    const { outcome, result } = await executeAction(rt, task, host, frame);
+    if (applyOutcome(rt, task, host, frame, outcome, result, { report: true })) failed.add(host);
+  };
+  await Promise.all(hosts.map((host) => rt.limit(() => (throttle ? throttle(() => runOne(host)) : runOne(host)))));
+  return failed;
+}
