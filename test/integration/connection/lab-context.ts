@@ -1,0 +1,68 @@
+// The connection tests' view of the SSH lab: host variables straight from the inventory the lab wrote, loaded by the
+// real inventory loader, so the tests see exactly what `airlock run -i inventories/lab-conn.yml` sees.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadInventory } from '../../../src/inventory/load.js';
+import type { Vars } from '../../../src/inventory/types.js';
+import { ConnectionPool, type ConnectionPoolOptions } from '../../../src/connection/pool.js';
+import { ensureLab, type LabInfo } from '../../support/lab.js';
+
+export const LAB_NAME = 'conn';
+export const LAB_HOSTS = 50;
+
+export interface LabContext {
+  lab: LabInfo;
+  vars(host: string): Vars;
+  /** a pool that resolves inventory names used as jump hosts, as the executor's does */
+  pool(options?: ConnectionPoolOptions): ConnectionPool;
+}
+
+let context: Promise<LabContext> | undefined;
+
+export function labContext(): Promise<LabContext> {
+  context ??= (async () => {
+    const lab = await ensureLab({ name: LAB_NAME, hosts: LAB_HOSTS });
+    const inventory = await loadInventory([lab.inventoryPath]);
+    const vars = (host: string): Vars => {
+      const found = inventory.hosts.get(host);
+      if (!found) throw new Error(`lab inventory ${lab.inventoryPath} has no host ${host}`);
+      return found.vars;
+    };
+    const resolveHostVars = (host: string): Vars | undefined => inventory.hosts.get(host)?.vars;
+    return {
+      lab,
+      vars,
+      // userKnownHostsFile: never read or write the operator's own ~/.ssh/known_hosts from tests
+      pool: (options = {}) => new ConnectionPool({ userKnownHostsFile: '/nonexistent/airlock-test/known_hosts', resolveHostVars, ...options }),
+    };
+  })();
+  return context;
+}
+
+interface LabStateHost {
+  name: string;
+  netns: string;
+  sshdPid: number;
+}
+
+/** Kill every sshd session process of a host (not its listener): each open connection drops, the host stays up. */
+export function dropSessions(lab: LabInfo, host: string): number {
+  const state = JSON.parse(readFileSync(`${lab.stateDir}/state.json`, 'utf8')) as { hosts: LabStateHost[] };
+  const record = state.hosts.find((h) => h.name === host);
+  if (!record) throw new Error(`no lab host ${host}`);
+  const pids = execFileSync('ip', ['netns', 'pids', record.netns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  let killed = 0;
+  for (const pid of pids) {
+    if (pid === record.sshdPid) continue;
+    let comm = '';
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm !== 'sshd') continue;
+    process.kill(pid, 'SIGKILL');
+    killed++;
+  }
+  return killed;
+}
