@@ -50,7 +50,7 @@ export class PlainReporter implements Reporter {
         this.write(`\n${header(`BATCH [${event.index}/${event.total}] ${event.hosts.length} host${event.hosts.length === 1 ? '' : 's'}: ${hostList(event.hosts)}`)}\n`);
         break;
       case 'task_start':
-        this.taskHeader(event.task, undefined);
+        this.taskHeader(this.redactor.redact(event.task), event.role);
         break;
       case 'task_result':
         this.printResult(this.redactor.redactResult(event.result));
@@ -102,41 +102,46 @@ export class PlainReporter implements Reporter {
     this.taskHeader(result.task, result.role);
     const host = `[${result.host}]`;
     if (result.results && result.results.length > 0) {
-      for (const item of result.results) this.write(this.resultLine(item, host, ` (item=${itemLabel(item.item)})`));
+      for (const item of result.results) this.write(this.resultLine(item, host, itemLabel(item.item)));
       // the aggregate line only when it adds something: a failure of the loop as a whole
-      if (result.status === 'failed' || result.status === 'unreachable') this.write(this.resultLine({ ...result, stdout: undefined, stderr: undefined }, host, ''));
+      if (result.status === 'failed' || result.status === 'unreachable') this.write(this.resultLine({ ...result, stdout: undefined, stderr: undefined }, host, undefined));
       return;
     }
-    const item = result.item !== undefined ? ` (item=${itemLabel(result.item)})` : '';
-    this.write(this.resultLine(result, host, item));
+    this.write(this.resultLine(result, host, result.item !== undefined ? itemLabel(result.item) : undefined));
   }
 
-  private resultLine(result: TaskResult, host: string, item: string): string {
+  /** Ansible's shapes: "ok: [h] => (item=x)", "failed: [h] (item=x) => msg", "fatal: [h]: UNREACHABLE! => msg". */
+  private resultLine(result: TaskResult, host: string, item: string | undefined): string {
+    const itemSuffix = item === undefined ? '' : ` => (item=${item})`;
+    const itemInfix = item === undefined ? '' : ` (item=${item})`;
     let line: string;
+    let after: string | undefined;
     switch (result.status) {
       case 'ok':
-        line = `ok: ${host}${item}`;
+        line = `ok: ${host}${itemSuffix}`;
         break;
       case 'changed':
-        line = `changed: ${host}${item}`;
+        line = `changed: ${host}${itemSuffix}`;
         break;
       case 'skipped':
-        line = `skipping: ${host}${item}`;
+        line = `skipping: ${host}${itemSuffix}`;
         break;
       case 'unreachable':
-        line = `fatal: ${host}${item}: UNREACHABLE! => ${result.msg ?? 'host unreachable'}`;
+        line = `fatal: ${host}${itemInfix}: UNREACHABLE! => ${result.msg ?? 'host unreachable'}`;
         break;
       case 'failed':
-        line = `failed: ${host}${item} => ${failureText(result)}`;
+        line = `failed: ${host}${itemInfix} => ${failureText(result)}`;
         break;
       case 'ignored':
-        line = `failed: ${host}${item} => ${failureText(result)}\n...ignoring`;
+        line = `failed: ${host}${itemInfix} => ${failureText(result)}`;
+        after = '...ignoring';
         break;
       case 'rescued':
-        line = `failed: ${host}${item} => ${failureText(result)}\n...rescued`;
+        line = `failed: ${host}${itemInfix} => ${failureText(result)}`;
+        after = '...rescued';
         break;
       case 'rolled_back':
-        line = `rolled_back: ${host}${item} => ${result.msg ?? 'the stack was restored from its snapshots'}`;
+        line = `rolled_back: ${host}${itemInfix} => ${result.msg ?? 'the stack was restored from its snapshots'}`;
         break;
     }
     if (this.verbosity >= 2) line += ` (${(result.durationMs / 1000).toFixed(2)}s)`;
@@ -149,18 +154,18 @@ export class PlainReporter implements Reporter {
       if (result.stdout) extra.push(this.streamBlock('stdout', result.stdout));
       if (result.stderr) extra.push(this.streamBlock('stderr', result.stderr));
     } else if (failedLike && result.stderr && result.stderr.trim() !== '') {
-      extra.push(indent(`stderr: ${tailExcerpt(result.stderr)}`));
+      extra.push(this.streamBlock('stderr', tailExcerpt(result.stderr)));
     }
     if (this.verbosity >= 2) {
       for (const d of result.diff ?? []) extra.push(indent(`--- before${d.path ? `: ${d.path}` : ''}\n+++ after\n${d.before}\n${d.after}`.trimEnd()));
       if (result.data && Object.keys(result.data).length > 0) extra.push(indent(`data: ${JSON.stringify(result.data)}`));
     }
-    return `${[line, ...extra].join('\n')}\n`;
+    return `${[line, ...extra, ...(after ? [after] : [])].join('\n')}\n`;
   }
 
   private streamBlock(name: string, text: string): string {
     const { text: kept, truncated } = truncateBytes(text.replace(/\s+$/, ''), VERBOSE_OUTPUT_LIMIT);
-    return indent(`${name}:\n${indent(kept, '  ')}${truncated ? '\n  ... (truncated)' : ''}`);
+    return indent(`${name}:\n${indent(kept, '  | ')}${truncated ? '\n  ... (truncated)' : ''}`);
   }
 
   private haltBlock(event: Extract<RunEvent, { type: 'rollout_halted' }>): string {

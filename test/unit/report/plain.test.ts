@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import { PlainReporter } from '../../../src/report/plain.js';
+import type { RunEvent } from '../../../src/report/events.js';
+import { NO_LOG_MESSAGE } from '../../../src/report/redact.js';
+import { fixtureEvents, fixtureRedactor, normalise, SECRETS } from './run-fixture.js';
+import { expectGolden } from './golden.js';
+import { MemoryStream } from './memory-stream.js';
+
+async function render(verbosity: number, events: RunEvent[] = fixtureEvents()): Promise<string> {
+  const stream = new MemoryStream();
+  const reporter = new PlainReporter({ stream, verbosity, redactor: fixtureRedactor() });
+  for (const event of events) reporter.onEvent(event);
+  await reporter.close();
+  return stream.text;
+}
+
+describe('plain reporter', () => {
+  it('prints the fixture run as the golden file says (default verbosity)', async () => {
+    expectGolden('plain.txt', normalise(await render(0)));
+  });
+
+  it('prints the fixture run as the golden file says (-vv)', async () => {
+    expectGolden('plain-vv.txt', normalise(await render(2)));
+  });
+
+  it('never prints a registered secret, at any verbosity', async () => {
+    for (const verbosity of [0, 1, 2, 3]) {
+      const text = await render(verbosity);
+      for (const secret of SECRETS) expect(text, `-v x${verbosity}`).to.not.include(secret);
+    }
+  });
+
+  it('prints Ansible-style lines for each outcome', async () => {
+    const text = await render(0);
+    expect(text).to.match(/^PLAY \[Update the MISP stack\] \*+$/m);
+    expect(text).to.match(/^TASK \[misp_update : check free space\] \*+$/m);
+    expect(text).to.include('ok: [canary1]\n');
+    expect(text).to.include('changed: [web1] => (item=misp-core)\n');
+    expect(text).to.include('failed: [web2] (item={"name":"misp-modules","version":"2.4"}) => non-zero return code (rc=100)\n');
+    expect(text).to.include('fatal: [web3]: UNREACHABLE! => ssh: connect to 10.77.0.5 port 22: Connection timed out\n');
+    expect(text).to.include('skipping: [db1]\n');
+    expect(text).to.match(/failed: \[web1\] => non-zero return code \(rc=1\)\n {4}stderr:\n {6}\| rm: cannot remove .*\n\.\.\.ignoring\n/);
+    expect(text).to.include(`changed: [canary1]\n`);
+    expect(text).to.not.include('password set to');
+  });
+
+  it('shows the halted rollout: batch, reason, changed and untouched hosts', async () => {
+    const text = await render(0);
+    const block = text.slice(text.indexOf('ROLLOUT HALTED'));
+    expect(block).to.match(/batch: +2 failed/);
+    expect(block).to.include('reason:    50% of the batch failed');
+    expect(block).to.include('changed:   canary1, web1, db1');
+    expect(block).to.include('untouched: web4');
+  });
+
+  it('ends with the recap and lists each failed host with its failing task', async () => {
+    const text = await render(0);
+    const recap = text.slice(text.indexOf('PLAY RECAP'));
+    expect(recap).to.match(/^web2 +: ok=1 +changed=0 +unreachable=0 +failed=1 /m);
+    expect(recap).to.match(/^db1 +: .*rolled_back=1/m);
+    expect(recap).to.include('web2: FAILED at TASK [misp_update : install packages] => One or more items failed');
+    expect(recap).to.include('web3: UNREACHABLE at TASK [misp_update : check free space] => ssh: connect to 10.77.0.5');
+  });
+
+  it('at -v prints stdout and stderr of every result, but not of no_log results', async () => {
+    const text = await render(1);
+    expect(text).to.include('42G available');
+    expect(text).to.include('E: Could not fetch archives');
+    expect(text).to.not.include('password set to');
+    expect(await render(0)).to.not.include('42G available');
+  });
+
+  it('hides a no_log result behind Ansible\'s message at -vv', async () => {
+    const text = await render(2);
+    expect(text).to.include(`changed: [canary1] (<DURATION>) => ${NO_LOG_MESSAGE}`.replace('(<DURATION>)', '(1.23s)'));
+  });
+});
