@@ -1,8 +1,10 @@
 // Every module airlock knows, by canonical name. The playbook loader validates task module names and arguments
 // against this list; the executor looks modules up here. `ansible.builtin.x` and `airlock.x` map to `x`.
 import type { ModuleDefinition } from './types.js';
+import { coreModules } from './core.js';
 
-const definitions: ModuleDefinition[] = [];
+// gather_facts runs `setup`; its Ansible alias is accepted as well.
+const definitions: ModuleDefinition[] = [...coreModules];
 
 const byName = new Map<string, ModuleDefinition>(definitions.map((definition) => [definition.name, definition]));
 
