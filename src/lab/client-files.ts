@@ -34,7 +34,8 @@ export function inventoryDocument(state: LabState): unknown {
         h.name,
         {
           ansible_host: h.ip,
-          ansible_ssh_common_args: `-o ProxyJump=root@${jump.ip}`,
+          // -F: real OpenSSH (Ansible) hands this file to the jump hop too, so both hops use the lab's key and known_hosts.
+          ansible_ssh_common_args: `-F ${state.sshConfigPath} -o ProxyJump=root@${jump.ip}`,
           airlock_jump: [jump.name],
         },
       ]),

@@ -73,8 +73,9 @@ export async function labDown(options: LabDownOptions): Promise<LabDownSummary> 
     { force: true },
   );
   // Stale ARP entries for re-created addresses stall the first connection for 10-70 s.
-  const subnet = state?.addressing.subnet ?? addressingForBlock(preferredBlock(options.name)).subnet;
-  await runQuietly('ip', ['neigh', 'flush', 'to', subnet]);
+  const addressing = state?.addressing ?? addressingForBlock(preferredBlock(options.name));
+  await runQuietly('ip', ['neigh', 'flush', 'to', addressing.subnet]);
+  await runQuietly('ip', ['route', 'del', 'unreachable', addressing.internalSubnet]);
 
   for (const mountPoint of mountsUnder(paths.stateDir)) await runQuietly('umount', ['-l', mountPoint]);
   await rm(paths.stateDir, { recursive: true, force: true });

@@ -76,6 +76,9 @@ function networkCommands(state: LabState, plans: readonly HostPlan[]): string[] 
     `addr add ${state.addressing.gatewayIp}/${state.addressing.prefixLength} dev ${state.bridge}`,
     `link set ${state.bridge} up`,
   ];
+  // The jump-only subnet would otherwise follow the machine's default route out of the machine: make it
+  // unreachable from the root namespace, so a direct attempt fails at once and sends nothing anywhere.
+  lines.push(`route add unreachable ${state.addressing.internalSubnet}`);
   for (const plan of plans) lines.push(`netns add ${plan.netns}`);
   for (const plan of plans) {
     if (plan.veth === undefined) continue;
