@@ -1,8 +1,213 @@
-// PLACEHOLDER until the 'run' subcommand lands: replaced by its owner.
-import type { Command } from 'commander';
+// `airlock run PLAYBOOK... -i INV`: load and validate everything first (a bad playbook, inventory or extra var
+// exits 1 before any host is touched), then run the plays and exit with Ansible's codes: 0 ok, 2 a host failed or
+// the rollout halted, 4 a host was unreachable and none failed, 130 interrupted.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { Command, Option } from 'commander';
+import { loadInventory } from '../inventory/load.js';
+import { parseExtraVars } from '../inventory/extra-vars.js';
+import type { Inventory } from '../inventory/types.js';
+import { DEFAULT_FORKS, type ExecutorOptions } from '../executor/deps.js';
+import { runPlaybooks } from '../executor/run.js';
+import { loadPlaybooks, realDeps } from '../executor/wiring.js';
+import { describePlaybooks } from '../executor/listing.js';
+import type { Playbook } from '../playbook/types.js';
+import { createReporters } from '../report/create.js';
+import { DEFAULT_RUNS_DIR, lastFailedHosts, newRunId } from '../report/journal.js';
+import { Redactor } from '../report/redact.js';
+import { InputError } from '../util/errors.js';
+import { ExitCode } from './exit-codes.js';
+
+export interface RunCliOptions {
+  inventory: string[];
+  limit?: string;
+  extraVars: string[];
+  tags: string[];
+  skipTags: string[];
+  check: boolean;
+  diff: boolean;
+  forks: number;
+  verbose: number;
+  startAtTask?: string;
+  syntaxCheck: boolean;
+  listHosts: boolean;
+  listTasks: boolean;
+  listTags: boolean;
+  json?: string;
+  junit?: string;
+  output: 'auto' | 'plain' | 'live';
+  acceptNewHostKeys: boolean;
+  knownHosts: string[];
+  connectTimeout?: number;
+  commandTimeout?: number;
+  forceHandlers: boolean;
+  rerun?: string;
+  canary?: number;
+  confirmBatches: boolean;
+}
+
+const DEFAULT_LAB_INVENTORY = 'inventories/lab.yml';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const commaList = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').map((tag) => tag.trim()).filter(Boolean)];
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1) throw new InputError(`${name} must be a positive integer, got '${value}'`);
+    return parsed;
+  };
+}
+
+function seconds(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0) throw new InputError(`${name} must be a number of seconds > 0, got '${value}'`);
+    return parsed;
+  };
+}
+
+function inventorySources(given: string[]): string[] {
+  if (given.length > 0) return given;
+  if (existsSync(DEFAULT_LAB_INVENTORY)) {
+    process.stderr.write(`airlock: no -i given, using ${DEFAULT_LAB_INVENTORY}\n`);
+    return [DEFAULT_LAB_INVENTORY];
+  }
+  throw new InputError(`no inventory: pass -i FILE (repeatable), or bring up the lab (airlock lab up) to get ${DEFAULT_LAB_INVENTORY}`);
+}
+
+/** --limit / --rerun failed to host names; an empty result is an error, never "run nowhere" silently. */
+async function limitHosts(inventory: Inventory, options: RunCliOptions, playbookPath: string): Promise<string[] | undefined> {
+  let limit: string[] | undefined;
+  if (options.limit !== undefined) {
+    limit = inventory.select(options.limit);
+    if (limit.length === 0) throw new InputError(`--limit '${options.limit}' matches no host of the inventory`);
+  }
+  if (options.rerun !== undefined) {
+    if (options.rerun !== 'failed') throw new InputError(`--rerun accepts only 'failed', got '${options.rerun}'`);
+    const failed = await lastFailedHosts(playbookPath, DEFAULT_RUNS_DIR);
+    if (failed.length === 0) throw new InputError(`--rerun failed: the last run of ${playbookPath} has no failed or unreachable host (or there is no earlier run)`);
+    const known = failed.filter((host) => inventory.hosts.has(host));
+    limit = limit === undefined ? known : limit.filter((host) => known.includes(host));
+    if (limit.length === 0) throw new InputError('--rerun failed: none of the last run\'s failed hosts is in this inventory (or within --limit)');
+  }
+  return limit;
+}
+
+async function confirmBatch(next: { play: string; index: number; total: number; hosts: string[] }): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await prompt.question(`\n[${next.play}] start batch ${next.index}/${next.total} (${next.hosts.length} hosts: ${next.hosts.slice(0, 5).join(', ')}${next.hosts.length > 5 ? ', ...' : ''})? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    prompt.close();
+  }
+}
+
+export async function runCommand(playbookArgs: string[], options: RunCliOptions): Promise<number> {
+  const cwd = process.cwd();
+  const playbookPaths = playbookArgs.map((path) => resolve(cwd, path));
+  for (const path of playbookPaths) if (!existsSync(path)) throw new InputError('playbook not found', { file: path });
+  const loadOptions = { rolesPath: [resolve(cwd, 'roles')] };
+  const playbooks: Playbook[] = await loadPlaybooks(playbookPaths, loadOptions);
+  if (options.syntaxCheck) {
+    for (const path of playbookArgs) process.stdout.write(`\nplaybook: ${path}\n`);
+    return ExitCode.ok;
+  }
+  const inventory = await loadInventory(inventorySources(options.inventory), { cwd });
+  const extraVars = await parseExtraVars(options.extraVars, cwd);
+  const limit = await limitHosts(inventory, options, playbookArgs[0] as string);
+  if (options.listHosts || options.listTasks || options.listTags) {
+    process.stdout.write(describePlaybooks(playbooks, inventory, { limit, hosts: options.listHosts, tasks: options.listTasks, tags: options.listTags }));
+    return ExitCode.ok;
+  }
+
+  const redactor = new Redactor();
+  for (const host of inventory.hosts.values()) redactor.addSecretsFromVars(host.vars);
+  redactor.addSecretsFromVars(extraVars);
+  const reporter = createReporters({
+    output: options.output,
+    verbosity: options.verbose,
+    redactor,
+    journal: { dir: DEFAULT_RUNS_DIR, playbook: playbookArgs[0] as string },
+    ...(options.json === undefined ? {} : { json: options.json }),
+    ...(options.junit === undefined ? {} : { junit: options.junit }),
+  });
+  const controller = new AbortController();
+  const onInterrupt = (): void => {
+    if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: leave now
+    process.stderr.write('\nairlock: interrupted, stopping the running tasks and closing connections (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    const deps = await realDeps({
+      inventory,
+      emit: (event) => reporter.onEvent(event),
+      loadOptions,
+      pool: {
+        knownHostsFiles: options.knownHosts.map((file) => resolve(cwd, file)),
+        acceptNewHostKeys: options.acceptNewHostKeys,
+        ...(options.connectTimeout === undefined ? {} : { connectTimeoutMs: options.connectTimeout * 1000 }),
+        ...(options.commandTimeout === undefined ? {} : { commandTimeoutMs: options.commandTimeout * 1000 }),
+      },
+    });
+    const executorOptions: ExecutorOptions = {
+      runId: newRunId(),
+      check: options.check,
+      diff: options.diff,
+      forks: options.forks,
+      tags: options.tags,
+      skipTags: options.skipTags,
+      startAtTask: options.startAtTask,
+      forceHandlers: options.forceHandlers,
+      extraVars,
+      limit,
+      canary: options.canary,
+      verbosity: options.verbose,
+      signal: controller.signal,
+      ...(options.confirmBatches ? { confirmBatch } : {}),
+    };
+    const outcome = await runPlaybooks(playbooks, inventory, deps, executorOptions);
+    return outcome.exitCode;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    await reporter.close();
+  }
+}
 
 export function register(program: Command): void {
-  program.command('run').description('(not available yet)').action(() => {
-    throw new Error('airlock run is not available yet');
-  });
+  program
+    .command('run')
+    .description('Run playbooks against the hosts of an inventory (Ansible syntax)')
+    .argument('<playbook...>', 'playbook files, run in order')
+    .option('-i, --inventory <source>', 'inventory file, directory or host list (repeatable; default inventories/lab.yml)', collect, [])
+    .option('-l, --limit <pattern>', 'further limit the hosts (Ansible pattern, or @FILE with one host per line)')
+    .option('-e, --extra-vars <vars>', 'extra variables: key=value, YAML/JSON, or @FILE (repeatable)', collect, [])
+    .option('-t, --tags <tags>', 'only run tasks with these tags (comma-separated, repeatable)', commaList, [])
+    .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated, repeatable)', commaList, [])
+    .option('-C, --check', 'report what would change, change nothing', false)
+    .option('-D, --diff', 'show before/after of changed files', false)
+    .option('-f, --forks <n>', `hosts in parallel (default ${DEFAULT_FORKS})`, positiveInt('--forks'), DEFAULT_FORKS)
+    .option('-v, --verbose', 'more output (repeat for more)', (_value: string, previous: number) => previous + 1, 0)
+    .option('--start-at-task <name>', 'start at the first task with this name')
+    .option('--syntax-check', 'load and validate the playbooks, run nothing', false)
+    .option('--list-hosts', 'list the hosts each play would run on', false)
+    .option('--list-tasks', 'list the tasks each play would run', false)
+    .option('--list-tags', 'list the tags of each play', false)
+    .option('--json <file>', 'write a JSON report')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .addOption(new Option('--output <mode>', 'terminal output').choices(['auto', 'plain', 'live']).default('auto'))
+    .option('--accept-new-host-keys', 'trust unknown host keys on first use and record them (changed keys are always refused)', false)
+    .option('--known-hosts <file>', 'extra known_hosts file (repeatable)', collect, [])
+    .option('--connect-timeout <s>', 'SSH connect timeout in seconds', seconds('--connect-timeout'))
+    .option('--command-timeout <s>', 'kill a remote command after this many seconds', seconds('--command-timeout'))
+    .option('--force-handlers', 'run notified handlers even on hosts that failed', false)
+    .option('--rerun <which>', "'failed': only the hosts that failed or were unreachable in the last run of this playbook")
+    .option('--canary <n>', 'run a first batch of N hosts in every play before the rest', positiveInt('--canary'))
+    .option('--confirm-batches', 'ask before starting each batch after the first', false)
+    .action(async (playbooks: string[], options: RunCliOptions) => {
+      process.exitCode = await runCommand(playbooks, options);
+    });
 }
