@@ -1,0 +1,278 @@
+// Loading a playbook: every file parsed and validated, roles found and expanded (meta dependencies first, once per
+// identical parameters), static imports expanded, dynamic includes kept for run time. Nothing is templated here.
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { Vars } from '../inventory/types.js';
+import { findModule as registryFindModule, moduleNames as registryModuleNames } from '../modules/registry.js';
+import type { ModuleDefinition } from '../modules/types.js';
+import { InputError } from '../util/errors.js';
+import type { Handler, Play, Playbook, RoleContext, SerialSpec, Task } from './types.js';
+import { validateSchema } from './schema.js';
+import { findRoleDir, readRole, roleSearchDirs } from './roles.js';
+import { NOTHING_INHERITED, normalizeHandlerList, normalizeTaskList, type Inherited, type TaskLoaderSession, type TaskPlace } from './tasks.js';
+import { isTemplated } from './template.js';
+import { toConditions, toEnvironment, toStringList, toTagList } from './task-values.js';
+import { parseYamlSource, readYamlSource, type YamlPath, type YamlSource } from './yaml-source.js';
+
+export interface LoadOptions {
+  /** extra role directories, searched after <playbook dir>/roles and <cwd>/roles */
+  rolesPath?: string[];
+  /** directory of the playbook, for role search when loading a task file on its own */
+  playbookDir?: string;
+  /** module lookup (defaults to src/modules/registry.ts); tests inject their own */
+  findModule?: (name: string) => ModuleDefinition | undefined;
+  moduleNames?: () => string[];
+}
+
+const ROLE_ENTRY_KEYWORDS = new Set(['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user', 'environment']);
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** One loading pass: role de-duplication and handler collection are per play; import cycles are per chain. */
+class LoadSession implements TaskLoaderSession {
+  handlers: Handler[] = [];
+  private readonly rolesSeen = new Set<string>();
+  private readonly importChain: string[] = [];
+  readonly searchDirs: string[];
+
+  constructor(
+    private readonly options: LoadOptions,
+    readonly playbookDir: string | undefined,
+  ) {
+    this.searchDirs = roleSearchDirs(playbookDir, options.rolesPath);
+  }
+
+  findModule(name: string): ModuleDefinition | undefined {
+    return (this.options.findModule ?? registryFindModule)(name);
+  }
+
+  moduleNames(): string[] {
+    return (this.options.moduleNames ?? registryModuleNames)();
+  }
+
+  startPlay(): void {
+    this.handlers = [];
+    this.rolesSeen.clear();
+  }
+
+  async importTaskFile(path: string, role: RoleContext | undefined, inherited: Inherited, from: { source: YamlSource; at: YamlPath }): Promise<Task[]> {
+    if (this.importChain.includes(path)) {
+      throw from.source.error(from.at, `import loop: ${[...this.importChain, path].join(' -> ')}`);
+    }
+    this.importChain.push(path);
+    try {
+      const source = await readYamlSource(path);
+      return await normalizeTaskList(source.data, [], { source, dir: dirname(path), role, inherited, session: this });
+    } catch (error) {
+      if (error instanceof InputError && error.location?.file === path && error.location.line === undefined) {
+        throw from.source.error(from.at, `cannot import tasks from '${path}': file not found or unreadable`);
+      }
+      throw error;
+    } finally {
+      this.importChain.pop();
+    }
+  }
+
+  async importRole(name: string, tasksFrom: string | undefined, roleVars: Vars, inherited: Inherited, from: { source: YamlSource; at: YamlPath; dir: string }): Promise<Task[]> {
+    return this.expandRole(name, tasksFrom, roleVars, inherited, from.source, from.at, from.dir, false);
+  }
+
+  /** A role's tasks, preceded by its meta dependencies' tasks; its handlers go to the play's handlers. */
+  async expandRole(
+    name: string,
+    tasksFrom: string | undefined,
+    params: Vars,
+    inherited: Inherited,
+    source: YamlSource,
+    at: YamlPath,
+    relativeTo: string,
+    deduplicate: boolean,
+  ): Promise<Task[]> {
+    const where = source.locate(at);
+    const dir = await findRoleDir(name, this.searchDirs, where, relativeTo);
+    const onDisk = await readRole(dir, name.split('/').pop() ?? name, tasksFrom, where);
+    const identity = `${dir}\0${tasksFrom ?? 'main'}\0${JSON.stringify(params)}`;
+    if (deduplicate && this.rolesSeen.has(identity) && !onDisk.allowDuplicates) return [];
+    if (this.importChain.includes(identity)) throw source.error(at, `role dependency loop: role '${name}' depends on itself`);
+    this.rolesSeen.add(identity);
+    this.importChain.push(identity);
+    try {
+      const tasks: Task[] = [];
+      const meta = onDisk.metaSource;
+      for (let i = 0; i < onDisk.dependencies.length; i += 1) {
+        const dependency = onDisk.dependencies[i];
+        if (meta === undefined) break;
+        const entry = parseRoleEntry(dependency, meta, ['dependencies', i]);
+        const depInherited: Inherited = { tags: [...inherited.tags, ...entry.tags], when: [...inherited.when, ...entry.when], vars: {} };
+        tasks.push(...(await this.expandRole(entry.name, undefined, entry.params, depInherited, meta, ['dependencies', i], dir, true)));
+      }
+      const role: RoleContext = { name: onDisk.name, path: dir, defaults: onDisk.defaults, vars: { ...onDisk.vars, ...params } };
+      const place = (file: YamlSource): TaskPlace => ({ source: file, dir: dirname(file.file), role, inherited, session: this });
+      if (onDisk.tasks !== undefined) tasks.push(...(await normalizeTaskList(onDisk.tasks.data, [], place(onDisk.tasks))));
+      if (onDisk.handlers !== undefined) {
+        const handlerPlace = { ...place(onDisk.handlers), inherited: NOTHING_INHERITED };
+        this.handlers.push(...(await normalizeHandlerList(onDisk.handlers.data, [], handlerPlace)));
+      }
+      return tasks;
+    } finally {
+      this.importChain.pop();
+    }
+  }
+}
+
+interface RoleEntry {
+  name: string;
+  params: Vars;
+  tags: string[];
+  when: string[];
+}
+
+/** `- web`, `- role: web`, `- { role: web, vars: {...}, tags: [...], when: ..., port: 80 }` */
+function parseRoleEntry(raw: unknown, source: YamlSource, at: YamlPath): RoleEntry {
+  if (typeof raw === 'string') return { name: raw, params: {}, tags: [], when: [] };
+  if (!isMapping(raw)) throw source.error(at, 'a role entry must be a role name or a mapping with role:');
+  validateSchema('roleEntry', raw, source, at, 'role entry');
+  const name = typeof raw.role === 'string' ? raw.role : typeof raw.name === 'string' ? raw.name : undefined;
+  if (name === undefined) throw source.error(at, "a role entry needs 'role:' (the role's name)");
+  const params: Vars = isMapping(raw.vars) ? { ...raw.vars } : {};
+  for (const [key, value] of Object.entries(raw)) if (!ROLE_ENTRY_KEYWORDS.has(key)) params[key] = value;
+  return { name, params, tags: toTagList(raw.tags), when: toConditions(raw.when) };
+}
+
+function toSerial(raw: unknown, source: YamlSource, at: YamlPath): SerialSpec | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const items = Array.isArray(raw) ? raw : [raw];
+  return items.map((item, i) => {
+    if (typeof item === 'number' && Number.isInteger(item) && item >= 0) return item;
+    if (typeof item === 'string' && /^\s*\d+(\.\d+)?%\s*$/.test(item)) return item.trim();
+    if (typeof item === 'string' && /^\s*\d+\s*$/.test(item)) return Number(item);
+    throw source.error(Array.isArray(raw) ? [...at, i] : at, `invalid serial value ${JSON.stringify(item)}: expected a host count or a percentage like "25%"`);
+  });
+}
+
+function resolvePath(path: string, baseDir: string): string {
+  return isTemplated(path) || isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+async function normalizePlay(raw: unknown, source: YamlSource, at: YamlPath, session: LoadSession): Promise<Play> {
+  if (!isMapping(raw)) throw source.error(at, 'a play must be a mapping (with hosts:) or an import_playbook entry');
+  validateSchema('play', raw, source, at, 'play');
+  session.startPlay();
+  const baseDir = dirname(source.file);
+  const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(',') : String(raw.hosts);
+  if (hosts.trim() === '') throw source.error([...at, 'hosts'], "'hosts' must name at least one host or group");
+  const playTags = toTagList(raw.tags);
+  const inherited: Inherited = { tags: playTags, when: [], vars: {} };
+  const place: TaskPlace = { source, dir: baseDir, role: undefined, inherited, session };
+
+  const roleTasks: Task[] = [];
+  const roles = Array.isArray(raw.roles) ? raw.roles : [];
+  for (let i = 0; i < roles.length; i += 1) {
+    const entry = parseRoleEntry(roles[i], source, [...at, 'roles', i]);
+    const roleInherited: Inherited = { tags: [...playTags, ...entry.tags], when: entry.when, vars: {} };
+    roleTasks.push(...(await session.expandRole(entry.name, undefined, entry.params, roleInherited, source, [...at, 'roles', i], baseDir, true)));
+  }
+  const roleHandlers = session.handlers;
+  session.handlers = [];
+  const preTasks = await normalizeTaskList(raw.pre_tasks, [...at, 'pre_tasks'], place);
+  const tasks = [...roleTasks, ...(await normalizeTaskList(raw.tasks, [...at, 'tasks'], place))];
+  const postTasks = await normalizeTaskList(raw.post_tasks, [...at, 'post_tasks'], place);
+  const batchGate = await normalizeTaskList(raw.batch_gate, [...at, 'batch_gate'], place);
+  const playHandlers = await normalizeHandlerList(raw.handlers, [...at, 'handlers'], { ...place, inherited: NOTHING_INHERITED });
+  const importedHandlers = session.handlers;
+
+  return {
+    name: typeof raw.name === 'string' ? raw.name : hosts,
+    hosts,
+    vars: isMapping(raw.vars) ? raw.vars : {},
+    varsFiles: toStringList(raw.vars_files).map((file) => resolvePath(file, baseDir)),
+    gatherFacts: raw.gather_facts !== false,
+    become: raw.become === true,
+    becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,
+    strategy: raw.strategy === 'free' ? 'free' : 'linear',
+    serial: toSerial(raw.serial, source, [...at, 'serial']),
+    maxFailPercentage: typeof raw.max_fail_percentage === 'number' ? raw.max_fail_percentage : undefined,
+    anyErrorsFatal: raw.any_errors_fatal === true,
+    order: (raw.order as Play['order'] | undefined) ?? 'inventory',
+    canaryGroup: typeof raw.canary_group === 'string' ? raw.canary_group : 'canary',
+    batchPause: typeof raw.batch_pause === 'number' ? raw.batch_pause : undefined,
+    batchGate,
+    forceHandlers: raw.force_handlers === true,
+    environment: toEnvironment(raw.environment, source, [...at, 'environment']),
+    tags: playTags,
+    preTasks,
+    tasks,
+    postTasks,
+    handlers: [...roleHandlers, ...importedHandlers, ...playHandlers],
+    baseDir,
+    source: source.locate(at),
+  };
+}
+
+async function loadPlaysFrom(path: string, options: LoadOptions, chain: string[]): Promise<Play[]> {
+  const source = await readYamlSource(path);
+  if (!Array.isArray(source.data)) throw source.error([], 'a playbook must be a list of plays');
+  const session = new LoadSession(options, dirname(path));
+  const plays: Play[] = [];
+  for (let i = 0; i < source.data.length; i += 1) {
+    const entry: unknown = source.data[i];
+    const importKey = isMapping(entry) ? ['import_playbook', 'ansible.builtin.import_playbook'].find((k) => k in entry) : undefined;
+    if (isMapping(entry) && importKey !== undefined) {
+      const target = entry[importKey];
+      if (typeof target !== 'string' || isTemplated(target)) throw source.error([i, importKey], "'import_playbook' needs a file name (not templated)");
+      const extra = Object.keys(entry).filter((k) => k !== importKey && k !== 'name');
+      if (extra[0] !== undefined) throw source.error([i, extra[0]], `'${extra[0]}' is not supported on import_playbook`, true);
+      const file = resolve(dirname(path), target);
+      if (chain.includes(file)) throw source.error([i, importKey], `import_playbook loop: ${[...chain, file].join(' -> ')}`);
+      try {
+        plays.push(...(await loadPlaysFrom(file, options, [...chain, file])));
+      } catch (error) {
+        if (error instanceof InputError && error.location?.file === file && error.location.line === undefined) {
+          throw source.error([i, importKey], `cannot import playbook '${target}': ${error.message}`);
+        }
+        throw error;
+      }
+      continue;
+    }
+    plays.push(await normalizePlay(entry, source, [i], session));
+  }
+  return plays;
+}
+
+export async function loadPlaybook(path: string, options: LoadOptions = {}): Promise<Playbook> {
+  const absolute = resolve(path);
+  return { path: absolute, plays: await loadPlaysFrom(absolute, options, [absolute]) };
+}
+
+/** A task file on its own (include_tasks at run time): tasks get `role`'s context and resolve relative to the file. */
+export async function loadTaskFile(path: string, role: RoleContext | undefined, options: LoadOptions = {}): Promise<Task[]> {
+  const absolute = resolve(path);
+  const session = new LoadSession(options, options.playbookDir);
+  const source = await readYamlSource(absolute);
+  return normalizeTaskList(source.data, [], { source, dir: dirname(absolute), role, inherited: NOTHING_INHERITED, session });
+}
+
+/** include_role at run time: the role (with its dependencies' tasks first), its tasks_from file and its handlers. */
+export async function loadRoleForInclude(
+  name: string,
+  tasksFrom: string | undefined,
+  fromDir: string,
+  options: LoadOptions = {},
+): Promise<{ role: RoleContext; tasks: Task[]; handlers: Handler[] }> {
+  const session = new LoadSession(options, options.playbookDir ?? fromDir);
+  const where = { file: fromDir };
+  const dir = await findRoleDir(name, session.searchDirs, where, fromDir);
+  const onDisk = await readRole(dir, name.split('/').pop() ?? name, tasksFrom, where);
+  const placeholder = parseYamlSource(fromDir, '');
+  const tasks = await session.expandRole(name, tasksFrom, {}, NOTHING_INHERITED, placeholder, [], fromDir, true);
+  const role: RoleContext = { name: onDisk.name, path: dir, defaults: onDisk.defaults, vars: onDisk.vars };
+  return { role, tasks, handlers: session.handlers };
+}
+
+export async function loadVarsFile(path: string): Promise<Vars> {
+  const source = await readYamlSource(resolve(path));
+  if (source.data === null || source.data === undefined) return {};
+  if (!isMapping(source.data)) throw source.error([], 'a vars file must be a mapping of variable names to values');
+  return source.data;
+}

@@ -1,0 +1,63 @@
+// Small converters from what Ansible accepts in YAML to the one shape the executor reads.
+import type { YamlPath, YamlSource } from './yaml-source.js';
+
+/** `tags: a`, `tags: a,b`, `tags: [a, b]` -> ['a', 'b'] */
+export function toTagList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  const items = Array.isArray(value) ? value : [value];
+  return items.flatMap((item) => String(item).split(',')).map((tag) => tag.trim()).filter((tag) => tag !== '');
+}
+
+/** `when: x`, `when: [a, b]`, `when: true` -> conditions (Jinja expressions without braces). */
+export function toConditions(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item) => (item === true ? 'True' : item === false ? 'False' : String(item)));
+}
+
+export function toStringList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+export function toEnvironment(value: unknown, source: YamlSource, at: YamlPath): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw source.error(at, `'environment' must be a mapping of variable names to values (a templated environment is not supported)`);
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v)]));
+}
+
+/** An integer keyword that may also be written as a string of digits (`retries: "5"`). */
+export function toOptionalInt(value: unknown, source: YamlSource, at: YamlPath, keyword: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  throw source.error(at, `'${keyword}' must be a number, got ${JSON.stringify(value)} (templated values are not supported here)`);
+}
+
+/**
+ * Ansible's key=value argument syntax (`file: path=/tmp/x state=touch`), with shell-like quoting.
+ * Returns the k=v pairs and the words that are not k=v (the free-form part, for command/shell).
+ */
+export function splitKeyValueArgs(text: string): { pairs: Record<string, string>; rest: string } {
+  const pairs: Record<string, string> = {};
+  const restWords: string[] = [];
+  const tokens = text.match(/(?:[^\s"']+|"(?:\\.|[^"\\])*"|'[^']*')+/g) ?? [];
+  for (const token of tokens) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(token);
+    if (match?.[1] !== undefined && match[2] !== undefined && !text.includes('{{')) {
+      pairs[match[1]] = unquote(match[2]);
+    } else if (match?.[1] !== undefined && match[2] !== undefined && !/\{\{[^}]*$/.test(match[2])) {
+      pairs[match[1]] = unquote(match[2]);
+    } else restWords.push(token);
+  }
+  return { pairs, rest: restWords.join(' ') };
+}
+
+function unquote(value: string): string {
+  if (value.length >= 2 && ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'")))) {
+    return value.slice(1, -1);
+  }
+  return value;
+}

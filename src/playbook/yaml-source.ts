@@ -1,0 +1,77 @@
+// A parsed YAML file that remembers where every value came from, so that errors name file:line:column.
+import { readFile } from 'node:fs/promises';
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, isPair, isScalar } from 'yaml';
+import { InputError, type SourceLocation } from '../util/errors.js';
+
+export type YamlPath = ReadonlyArray<string | number>;
+
+export class YamlSource {
+  constructor(
+    readonly file: string,
+    readonly data: unknown,
+    private readonly document: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /** Location of the value at `path` (or of its nearest existing ancestor). */
+  locate(path: YamlPath): SourceLocation {
+    return this.position(this.nodeAt(path, false));
+  }
+
+  /** Location of the KEY `path[last]` in its mapping: where an unknown or misplaced keyword is written. */
+  locateKey(path: YamlPath): SourceLocation {
+    return this.position(this.nodeAt(path, true));
+  }
+
+  private nodeAt(path: YamlPath, wantKey: boolean): YamlNode | undefined {
+    let node: unknown = this.document.contents;
+    let found = node as YamlNode | undefined;
+    for (let i = 0; i < path.length; i += 1) {
+      const step = path[i];
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(step));
+        if (pair === undefined) break;
+        if (wantKey && i === path.length - 1) return pair.key as YamlNode;
+        node = pair.value;
+      } else if (isSeq(node) && typeof step === 'number') {
+        node = node.items[step];
+      } else break;
+      if (node && typeof node === 'object' && 'range' in node) found = node as YamlNode;
+      else break;
+    }
+    return found;
+  }
+
+  private position(node: YamlNode | undefined): SourceLocation {
+    const offset = node?.range?.[0];
+    if (offset === undefined) return { file: this.file };
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, column: col };
+  }
+
+  error(path: YamlPath, message: string, onKey = false): InputError {
+    return new InputError(message, onKey ? this.locateKey(path) : this.locate(path));
+  }
+}
+
+/** Parse YAML text the way Ansible reads it (YAML 1.1: yes/no are booleans, `<<` merges). */
+export function parseYamlSource(file: string, text: string): YamlSource {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, version: '1.1', merge: true, prettyErrors: false });
+  const first = document.errors[0];
+  if (first !== undefined) {
+    const { line, col } = lines.linePos(first.pos[0]);
+    throw new InputError(`invalid YAML: ${first.message.split('\n')[0] ?? first.message}`, { file, line, column: col });
+  }
+  return new YamlSource(file, document.toJS({ maxAliasCount: 1000 }) as unknown, document, lines);
+}
+
+export async function readYamlSource(file: string): Promise<YamlSource> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file }, { cause: error });
+  }
+  return parseYamlSource(file, text);
+}
