@@ -34,7 +34,7 @@ export function recurseCheck(path: string, attributes: FileAttributes): string {
   if (attributes.group !== undefined) tests.push(sh`! -group ${attributes.group}`);
   if (attributes.mode !== undefined) tests.push(sh`! -perm ${normalizeMode('file', attributes.mode)}`);
   if (tests.length === 0) return '';
-  return sh`if [ -d ${path} ]; then printf '${RECURSE_TAG}\\t%s\\n' "$(find ${path} -mindepth 1 \\( ` + tests.join(' -o ') + ` \\) -print 2>/dev/null | head -n 1 | wc -l)"; fi`;
+  return sh`if [ -d ${path} ]; then printf '%s\\t%s\\n' ${RECURSE_TAG} "$(find ${path} -mindepth 1 \\( ` + tests.join(' -o ') + ` \\) -print 2>/dev/null | head -n 1 | wc -l)"; fi`;
 }
 
 export function parseRecurse(stdout: string): boolean {

@@ -3,7 +3,6 @@
 import type { ModuleDefinition } from './types.js';
 import { coreModules } from './core.js';
 
-// gather_facts runs `setup`; its Ansible alias is accepted as well.
 const definitions: ModuleDefinition[] = [...coreModules];
 
 const byName = new Map<string, ModuleDefinition>(definitions.map((definition) => [definition.name, definition]));

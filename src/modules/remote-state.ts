@@ -1,7 +1,7 @@
 // Reading the state of paths on a host in ONE exec: type, mode, owner, size, times, link target, checksum and, when
 // asked, the content. copy, template, file, stat, lineinfile and fetch all start from this probe, so that a task costs
 // one round trip to decide and at most one more to change. Relies on GNU coreutils (stat --printf, sha*sum).
-import { sh } from '../util/shell.js';
+import { quote, sh } from '../util/shell.js';
 
 export type ChecksumAlgorithm = 'sha1' | 'sha256' | 'sha512' | 'md5';
 
@@ -49,15 +49,16 @@ const STAT_FORMAT = 'S\\t%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t
 
 /** The shell text that prints the state of one path (`P<TAB>index` header, then S/L/C/A lines). */
 export function probeOnePath(path: string, index: number, options: ProbeOptions = {}): string {
-  const statFlags = options.follow ? '-L ' : '';
+  // Only `path` is a value; the stat flags, format and tool names are fixed text written here.
+  const statCommand = `stat ${options.follow ? '-L ' : ''}--printf '${STAT_FORMAT}' -- ${quote(path)}`;
   const parts = [
     `printf 'P\\t${index}\\n'`,
-    sh`if [ -e ${path} ] || [ -L ${path} ]; then stat ${statFlags}--printf '${STAT_FORMAT}' -- ${path}`,
+    sh`if [ -e ${path} ] || [ -L ${path} ]; then ` + statCommand,
     sh`if [ -L ${path} ]; then printf 'L\\t%s\\n' "$(readlink -- ${path})"; fi`,
   ];
   if (options.checksum) {
     const tool = `${options.checksum}sum`;
-    parts.push(sh`if [ -f ${path} ] && [ -r ${path} ]; then printf 'C\\t%s\\n' "$(${tool}` + ' < ' + sh`${path})"; fi`);
+    parts.push(sh`if [ -f ${path} ] && [ -r ${path} ]; then printf 'C\\t%s\\n' "$(` + `${tool} < ${quote(path)})"; fi`);
   }
   if (options.access) {
     parts.push(sh`printf 'A\\t%s%s%s\\n' "$([ -r ${path} ] && echo r)" "$([ -w ${path} ] && echo w)" "$([ -x ${path} ] && echo x)"`);
@@ -71,7 +72,7 @@ export function probeCommand(paths: readonly string[], options: ProbeOptions = {
   const probes = paths.map((path, index) => probeOnePath(path, index, options));
   if (options.content && paths.length === 1) {
     const path = paths[0] as string;
-    probes.push(sh`if [ -f ${path} ]; then printf '${CONTENT_MARKER}\\n'; cat -- ${path}; fi`);
+    probes.push(sh`if [ -f ${path} ]; then printf '%s\\n' ${CONTENT_MARKER}; cat -- ${path}; fi`);
   }
   return probes.join('; ');
 }
