@@ -33,6 +33,8 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 class LoadSession implements TaskLoaderSession {
   handlers: Handler[] = [];
   private readonly rolesSeen = new Set<string>();
+  /** a role that runs twice (different params) still has one set of handlers */
+  private readonly roleHandlersLoaded = new Set<string>();
   private readonly importChain: string[] = [];
   readonly searchDirs: string[];
 
@@ -54,6 +56,7 @@ class LoadSession implements TaskLoaderSession {
   startPlay(): void {
     this.handlers = [];
     this.rolesSeen.clear();
+    this.roleHandlersLoaded.clear();
   }
 
   async importTaskFile(path: string, role: RoleContext | undefined, inherited: Inherited, from: { source: YamlSource; at: YamlPath }): Promise<Task[]> {
@@ -110,7 +113,8 @@ class LoadSession implements TaskLoaderSession {
       const role: RoleContext = { name: onDisk.name, path: dir, defaults: onDisk.defaults, vars: { ...onDisk.vars, ...params } };
       const place = (file: YamlSource): TaskPlace => ({ source: file, dir: dirname(file.file), role, inherited, session: this });
       if (onDisk.tasks !== undefined) tasks.push(...(await normalizeTaskList(onDisk.tasks.data, [], place(onDisk.tasks))));
-      if (onDisk.handlers !== undefined) {
+      if (onDisk.handlers !== undefined && !this.roleHandlersLoaded.has(dir)) {
+        this.roleHandlersLoaded.add(dir);
         const handlerPlace = { ...place(onDisk.handlers), inherited: NOTHING_INHERITED };
         this.handlers.push(...(await normalizeHandlerList(onDisk.handlers.data, [], handlerPlace)));
       }
