@@ -2,7 +2,7 @@
 // exits 1 before any host is touched), then run the plays and exit with Ansible's codes: 0 ok, 2 a host failed or
 // the rollout halted, 4 a host was unreachable and none failed, 130 interrupted.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { loadInventory } from '../inventory/load.js';
@@ -109,7 +109,7 @@ export async function runCommand(playbookArgs: string[], options: RunCliOptions)
   const cwd = process.cwd();
   const playbookPaths = playbookArgs.map((path) => resolve(cwd, path));
   for (const path of playbookPaths) if (!existsSync(path)) throw new InputError('playbook not found', { file: path });
-  const loadOptions = { rolesPath: [resolve(cwd, 'roles')] };
+  const loadOptions = { playbookDir: dirname(playbookPaths[0] as string) };
   const playbooks: Playbook[] = await loadPlaybooks(playbookPaths, loadOptions);
   if (options.syntaxCheck) {
     for (const path of playbookArgs) process.stdout.write(`\nplaybook: ${path}\n`);

@@ -18,7 +18,7 @@ export async function runActionOnHosts(rt: PlayRuntime, task: ActionTask, hosts:
       let shared = rt.runOnce.get(task);
       const first = shared === undefined;
       if (!shared) {
-        rt.deps.emit({ type: 'task_start', host: host.name, task: label, at: new Date().toISOString() });
+        rt.deps.emit({ type: 'task_start', host: host.name, task: label, ...(task.role ? { role: task.role.name } : {}), at: new Date().toISOString() });
         shared = executeAction(rt, task, host, frame).then(({ outcome, result }) => {
           if (applyOutcome(rt, task, host, frame, outcome, result, { report: true })) failed.add(host);
           return outcome;
@@ -31,7 +31,7 @@ export async function runActionOnHosts(rt: PlayRuntime, task: ActionTask, hosts:
       }
       return;
     }
-    rt.deps.emit({ type: 'task_start', host: host.name, task: label, at: new Date().toISOString() });
+    rt.deps.emit({ type: 'task_start', host: host.name, task: label, ...(task.role ? { role: task.role.name } : {}), at: new Date().toISOString() });
     const { outcome, result } = await executeAction(rt, task, host, frame);
     if (applyOutcome(rt, task, host, frame, outcome, result, { report: true })) failed.add(host);
   };

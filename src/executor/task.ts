@@ -32,7 +32,7 @@ export async function sleep(rt: PlayRuntime, ms: number): Promise<void> {
   });
 }
 
-/** The task as the operator sees it: its name (templated when possible), else `module args`. */
+/** The task as the operator sees it: its name (templated when possible), else its module. */
 export function taskLabel(rt: PlayRuntime, task: ActionTask, vars: Vars | undefined): string {
   if (task.name !== undefined) {
     if (vars === undefined || !task.name.includes('{')) return task.name;
@@ -42,8 +42,8 @@ export function taskLabel(rt: PlayRuntime, task: ActionTask, vars: Vars | undefi
       return task.name;
     }
   }
-  const args = Object.values(task.args).filter((value) => typeof value === 'string').join(' ');
-  return args === '' ? task.module : `${task.module} ${args}`.slice(0, 80);
+  // Ansible shows an unnamed task by its module name
+  return task.module;
 }
 
 export function varsForTask(rt: PlayRuntime, task: ActionTask, host: HostState, frame: Frame): Vars {

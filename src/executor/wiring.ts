@@ -4,44 +4,27 @@
 import { ConnectionPool, type ConnectionPoolOptions } from '../connection/pool.js';
 import { LocalConnection } from '../connection/local.js';
 import type { Connection } from '../connection/types.js';
-import type { Inventory, Vars } from '../inventory/types.js';
+import type { Inventory } from '../inventory/types.js';
 import { findModule } from '../modules/registry.js';
-import type { Handler, Playbook, RoleContext, Task } from '../playbook/types.js';
+import { loadPlaybook, loadRoleForInclude, loadTaskFile, loadVarsFile, type LoadOptions } from '../playbook/load.js';
+import type { Playbook } from '../playbook/types.js';
 import { createTemplater, OMIT } from '../playbook/template.js';
 import type { RunEvent } from '../report/events.js';
 import type { ExecutorDeps, TaskLoader } from './deps.js';
 
-export interface PlaybookLoadOptions {
-  rolesPath?: string[];
-}
-
-/** src/playbook/load.ts, as the playbook engineer publishes it. */
-interface PlaybookLoadModule {
-  loadPlaybook(path: string, options?: PlaybookLoadOptions): Promise<Playbook>;
-  loadTaskFile(path: string, role: RoleContext | undefined, options?: PlaybookLoadOptions): Promise<Task[]>;
-  loadRoleForInclude(name: string, tasksFrom: string | undefined, fromDir: string, options?: PlaybookLoadOptions): Promise<{ role: RoleContext; tasks: Task[]; handlers: Handler[] }>;
-  loadVarsFile(path: string): Promise<Vars>;
-}
-
-async function playbookLoadModule(): Promise<PlaybookLoadModule> {
-  // imported by name at run time: keeps this file compiling while the loader's exact module shape settles
-  const specifier = '../playbook/load.js';
-  return (await import(specifier)) as PlaybookLoadModule;
-}
+export type PlaybookLoadOptions = Pick<LoadOptions, 'rolesPath' | 'playbookDir'>;
 
 export async function loadPlaybooks(paths: string[], options: PlaybookLoadOptions): Promise<Playbook[]> {
-  const loader = await playbookLoadModule();
   const playbooks: Playbook[] = [];
-  for (const path of paths) playbooks.push(await loader.loadPlaybook(path, options));
+  for (const path of paths) playbooks.push(await loadPlaybook(path, options));
   return playbooks;
 }
 
-export async function playbookTaskLoader(options: PlaybookLoadOptions): Promise<TaskLoader> {
-  const loader = await playbookLoadModule();
+export function playbookTaskLoader(options: PlaybookLoadOptions): TaskLoader {
   return {
-    loadTaskFile: (path, role) => loader.loadTaskFile(path, role, options),
-    loadRoleForInclude: (name, tasksFrom, fromDir) => loader.loadRoleForInclude(name, tasksFrom, fromDir, options),
-    loadVarsFile: (path) => loader.loadVarsFile(path),
+    loadTaskFile: (path, role) => loadTaskFile(path, role, options),
+    loadRoleForInclude: (name, tasksFrom, fromDir) => loadRoleForInclude(name, tasksFrom, fromDir, options),
+    loadVarsFile: (path) => loadVarsFile(path),
   };
 }
 
@@ -63,7 +46,7 @@ export async function realDeps(options: RealDepsOptions): Promise<ExecutorDeps> 
     templater: createTemplater(),
     omit: OMIT,
     findModule,
-    loader: await playbookTaskLoader(options.loadOptions),
+    loader: playbookTaskLoader(options.loadOptions),
     connections: {
       get: (host, vars) => pool.get(host, vars),
       local: () => (local ??= new LocalConnection('localhost', commandTimeoutMs === undefined ? {} : { commandTimeoutMs })),
