@@ -28,3 +28,13 @@ export function sh(strings: TemplateStringsArray, ...values: ReadonlyArray<strin
   });
   return out;
 }
+
+/**
+ * `producer | consumer` for POSIX sh (which has no pipefail): fails when EITHER side fails, naming which, by carrying
+ * the producer's exit status out through file descriptor 3. Both arguments are complete, already-quoted commands.
+ */
+export function pipeline(producer: string, consumer: string): string {
+  return `exec 4>&1; p=$( { { ( ${producer} ); echo $? >&3; } | ${consumer} >&4; } 3>&1 ); c=$?; `
+    + `if [ "$p" != 0 ]; then echo "source command exited $p" >&2; exit 1; fi; `
+    + `if [ "$c" != 0 ]; then echo "target command exited $c" >&2; exit 1; fi`;
+}

@@ -6,7 +6,7 @@
 //   directories, through a tar stream between the two containers: ownership and modes survive, unlike a pull+push
 //   through the host (which is why upstream's UPDATE.sh needs chown/chmod afterwards).
 import { createHash } from 'node:crypto';
-import { sh } from '../../util/shell.js';
+import { pipeline, sh } from '../../util/shell.js';
 import { exec, ModuleArgError, optionalString, remoteBasename, remoteDirname } from '../common.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from '../types.js';
 import { lxc, lxdName, lxcRun } from './lxc.js';
@@ -43,7 +43,7 @@ export function containerWriteCommand(container: string, project: string | undef
 export function containerCopyCommand(from: string, to: string, project: string | undefined, src: string, dest: string): string {
   const tarOut = lxdExecCommand({ container: from, project, env: {}, cwd: undefined, user: undefined, argv: ['tar', '-C', remoteDirname(src), '-cf', '-', remoteBasename(src)] });
   const tarIn = lxdExecCommand({ container: to, project, env: {}, cwd: undefined, user: undefined, argv: ['sh', '-c', 'mkdir -p "$1" && tar -C "$1" -xpf -', 'sh', remoteDirname(dest)] });
-  return `set -o pipefail 2>/dev/null; ${tarOut} | ${tarIn}`;
+  return pipeline(tarOut, tarIn);
 }
 
 function matches(state: string, sha: string, owner: Owner): boolean {

@@ -9,6 +9,7 @@ import { storageKind } from '../../../src/modules/lxd/storage.js';
 import { networkKind } from '../../../src/modules/lxd/network.js';
 import { lxdExecCommand } from '../../../src/modules/lxd/exec.js';
 import { containerCopyCommand, containerWriteCommand } from '../../../src/modules/lxd/file.js';
+import { pipeline } from '../../../src/util/shell.js';
 
 const base: ContainerSpec = {
   name: 'misp-a1', project: 'misp', state: 'started', image: 'misp-v2', profiles: ['app'], config: {}, devices: {},
@@ -121,7 +122,8 @@ describe('lxd_exec / lxd_file commands', () => {
       .to.equal(`lxc exec misp -- sh -c 'umask 077 && cat > "$1.airlock-tmp" && chmod "$2" "$1.airlock-tmp" && chown "$3:$4" "$1.airlock-tmp" && mv -f "$1.airlock-tmp" "$1"' sh /var/www/MISP/app/Config/database.php 0640 33 33`);
   });
   it('copies between containers through one tar stream', () => {
-    expect(containerCopyCommand('misp-old', 'misp-new', 'misp', '/var/www/MISP/app/files', '/var/www/MISP/app/files'))
-      .to.equal('set -o pipefail 2>/dev/null; lxc exec misp-old --project misp -- tar -C /var/www/MISP/app -cf - files | lxc exec misp-new --project misp -- sh -c \'mkdir -p "$1" && tar -C "$1" -xpf -\' sh /var/www/MISP/app');
+    expect(containerCopyCommand('misp-old', 'misp-new', 'misp', '/var/www/MISP/app/files', '/var/www/MISP/app/files')).to.equal(pipeline(
+      'lxc exec misp-old --project misp -- tar -C /var/www/MISP/app -cf - files',
+      'lxc exec misp-new --project misp -- sh -c \'mkdir -p "$1" && tar -C "$1" -xpf -\' sh /var/www/MISP/app'));
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { quote, joinCommand, sh } from '../../../src/util/shell.js';
+import { quote, joinCommand, sh, pipeline } from '../../../src/util/shell.js';
 
 // What the shell really reads back: run `printf '%s\n'` with the quoted words through /bin/sh.
 function shellWords(commandLine: string): string[] {
@@ -24,5 +24,29 @@ describe('util/shell quoting', () => {
   it('quotes interpolations in sh`` and expands arrays to several words', () => {
     const cmd = sh`mkdir -p ${'/srv/a b'} && ls ${['x y', '$(id)']}`;
     expect(cmd).to.equal("mkdir -p '/srv/a b' && ls 'x y' '$(id)'");
+  });
+});
+
+describe('util/shell pipeline', () => {
+  const run = (command: string): { status: number; stderr: string } => {
+    try {
+      execFileSync('/bin/sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      return { status: 0, stderr: '' };
+    } catch (error) {
+      const failure = error as { status: number; stderr: string };
+      return { status: failure.status, stderr: failure.stderr };
+    }
+  };
+
+  it('passes data through and succeeds when both sides do', () => {
+    expect(execFileSync('/bin/sh', ['-c', pipeline('printf abc', 'tr a-z A-Z')], { encoding: 'utf8' })).to.equal('ABC');
+  });
+  it('fails naming the source when the producer fails, although the consumer succeeded', () => {
+    const result = run(pipeline('exit 3', 'cat'));
+    expect(result.status).to.equal(1);
+    expect(result.stderr).to.contain('source command exited 3');
+  });
+  it('fails naming the target when the consumer fails', () => {
+    expect(run(pipeline('echo x', 'exit 5')).stderr).to.contain('target command exited 5');
   });
 });
