@@ -1,6 +1,6 @@
 // A parsed YAML file that remembers where every value came from, so that errors name file:line:column.
 import { readFile } from 'node:fs/promises';
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, isPair, isScalar } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, isPair, isScalar, type ScalarTag, type Tags } from 'yaml';
 import { InputError, type SourceLocation } from '../util/errors.js';
 
 export type YamlPath = ReadonlyArray<string | number>;
@@ -54,10 +54,19 @@ export class YamlSource {
   }
 }
 
-/** Parse YAML text the way Ansible reads it (YAML 1.1: yes/no are booleans, `<<` merges). */
+// PyYAML's YAML 1.1 booleans: yes/no/on/off/true/false. The `yaml` package's 1.1 schema also takes y/n, which
+// would turn `name: y` into true where Ansible keeps the string.
+const BOOL_TAG = 'tag:yaml.org,2002:bool';
+const pyyamlBooleans: ScalarTag[] = [
+  { identify: (v) => v === true, default: true, tag: BOOL_TAG, test: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/, resolve: () => true },
+  { identify: (v) => v === false, default: true, tag: BOOL_TAG, test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/, resolve: () => false },
+];
+const customTags = (tags: Tags): Tags => [...pyyamlBooleans, ...tags.filter((tag) => typeof tag === 'string' || tag.tag !== BOOL_TAG)];
+
+/** Parse YAML text the way Ansible reads it (YAML 1.1 as PyYAML: yes/no are booleans, 0644 is octal, `<<` merges). */
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, version: '1.1', merge: true, prettyErrors: false });
+  const document = parseDocument(text, { lineCounter: lines, version: '1.1', merge: true, prettyErrors: false, customTags });
   const first = document.errors[0];
   if (first !== undefined) {
     const { line, col } = lines.linePos(first.pos[0]);
