@@ -91,7 +91,10 @@ export function verifyManifestBytes(manifestBytes: Buffer, signature: ManifestSi
 /** Sign a bundle directory's manifest.json in place: writes manifest.json.sig next to it. */
 export async function signBundleDir(dir: string, privateKeyPath: string): Promise<ManifestSignature> {
   const key = await loadPrivateKey(privateKeyPath);
-  const manifestBytes = await readFile(`${dir.replace(/\/+$/, '')}/manifest.json`);
+  const manifestPath = `${dir.replace(/\/+$/, '')}/manifest.json`;
+  const manifestBytes = await readFile(manifestPath).catch(() => {
+    throw new InputError('no manifest.json to sign (sign the bundle directory, before making a .tar of it)', { file: dir });
+  });
   const signature = signManifestBytes(manifestBytes, key);
   await writeFile(`${dir.replace(/\/+$/, '')}/manifest.json.sig`, `${JSON.stringify(signature, null, 2)}\n`);
   return signature;
