@@ -62,6 +62,8 @@ interface HostView {
 
 interface Group {
   label: string;
+  /** set when the batch is over: its summary line is frozen as it was at that moment */
+  ended: boolean;
   views: HostView[];
   summary: HostView;
   running: Promise<void>;
@@ -147,7 +149,8 @@ export class LiveReporter implements Reporter {
         );
         break;
       case 'message': {
-        const line = `${event.level === 'warning' ? '[WARNING]' : event.level === 'error' ? 'ERROR!' : ''}${event.host ? ` [${event.host}]` : ''} ${event.text}\n`.trimStart();
+        const where = event.host ? ` [${event.host}]` : '';
+        const line = event.level === 'warning' ? `[WARNING]${where}: ${event.text}\n` : event.level === 'error' ? `ERROR!${where} ${event.text}\n` : `${event.host ? `[${event.host}] ` : ''}${event.text}\n`;
         // writing while listr owns the terminal would tear the view: hold it until the batch's list is final
         if (this.group) this.deferred.push(line);
         else this.enqueueText(line);
@@ -225,12 +228,14 @@ export class LiveReporter implements Reporter {
       fallbackRenderer: ThrottledRenderer,
       rendererOptions: { logger, collapseErrors: false, showErrorMessage: true, removeEmptyLines: true },
     });
-    const group: Group = { label, views, summary, running: Promise.resolve() };
+    const group: Group = { label, ended: false, views, summary, running: Promise.resolve() };
     this.group = group;
     listr.add({
       title: '',
       task: (_ctx, wrapper) => {
         summary.wrapper = wrapper;
+        if (!group.ended) summary.title = this.redactor.redact(this.summaryTitle(group));
+        wrapper.title = summary.title;
         return summary.finished;
       },
     });
@@ -279,6 +284,9 @@ export class LiveReporter implements Reporter {
       this.hostsDone++;
     }
     this.flushGroup(group);
+    group.ended = true;
+    group.summary.title = this.redactor.redact(this.summaryTitle(group));
+    if (group.summary.wrapper) group.summary.wrapper.title = group.summary.title;
     for (const view of group.views) {
       view.finish(view.state === 'failed' || view.state === 'unreachable' ? new Error(this.redactor.redact(view.lastFailure ?? view.state)) : undefined);
     }
@@ -304,6 +312,7 @@ export class LiveReporter implements Reporter {
         view.wrapper.title = title;
       }
     }
+    if (group.ended) return;
     const summary = this.redactor.redact(this.summaryTitle(group));
     if (group.summary.wrapper && summary !== group.summary.title) {
       group.summary.title = summary;
@@ -313,14 +322,19 @@ export class LiveReporter implements Reporter {
 
   private hostTitle(view: HostView): string {
     const width = Math.max(12, ...(this.group?.views.map((v) => v.host.length) ?? [0]));
-    const counts = `ok=${view.ok} changed=${view.changed} failed=${view.failed} skipped=${view.skipped}`;
-    const doing = view.lastFailure ?? (view.task ? `TASK [${view.task}]` : 'waiting');
-    return this.redactor.redact(`${view.host.padEnd(width)}  ${view.state.padEnd(11)} ${counts}  ${doing}`);
+    const counts = (['ok', 'changed', 'failed', 'skipped'] as const)
+      .filter((name) => view[name] > 0)
+      .map((name) => `${name}=${view[name]}`)
+      .join(' ');
+    // a failed host's cause is shown by listr under its line (the task's error), not repeated here
+    const doing = view.task ? `TASK [${view.task}]` : 'waiting';
+    return this.redactor.redact(`${view.host.padEnd(width)}  ${view.state.padEnd(11)} ${counts.padEnd(24)} ${doing}`.trimEnd());
   }
 
   private summaryTitle(group: Group): string {
-    const failedNow = group.views.filter((v) => v.state === 'failed').length;
-    const unreachableNow = group.views.filter((v) => v.state === 'unreachable').length;
+    // while the batch runs its failures are not yet in the run's counters
+    const failedNow = group.ended ? 0 : group.views.filter((v) => v.state === 'failed').length;
+    const unreachableNow = group.ended ? 0 : group.views.filter((v) => v.state === 'unreachable').length;
     const seconds = Math.max((Date.now() - this.startedAt) / 1000, 0.001);
     return `${group.label || 'hosts'}: ${this.hostsDone}/${this.collector.hosts.length} hosts done, ${this.hostsFailed + failedNow} failed, ${this.hostsUnreachable + unreachableNow} unreachable, ${(this.tasksDone / seconds).toFixed(1)} tasks/s`;
   }
