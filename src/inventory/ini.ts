@@ -4,7 +4,7 @@
 import { InputError, type SourceLocation } from '../util/errors.js';
 import { expandHostPattern, HostRangeError } from './address.js';
 import type { InventoryBuilder } from './builder.js';
-import { hasInvalidGroupChars, safeGroupName } from './names.js';
+import { hasInvalidGroupChars } from './names.js';
 import { iniValue } from './python-literal.js';
 import { shlexSplit, ShlexError } from './python-shlex.js';
 
@@ -43,10 +43,10 @@ export function parseIni(text: string, file: string, inventory: InventoryBuilder
     const section = SECTION.exec(line);
     if (section) {
       const written = section[1] as string;
-      group = safeGroupName(written);
-      if (group !== written) {
-        // ansible renames the group silently; say so, since `[web:children]` lines naming the old spelling then fail
-        inventory.warnings.push(`${file}:${lineNo}: group name '${written}' is not a valid identifier; ansible's INI parser renames it to '${group}'`);
+      group = written;
+      if (hasInvalidGroupChars(written)) {
+        // ansible (TRANSFORM_INVALID_GROUP_CHARS=never, the default) keeps the name and warns; so do we
+        inventory.warnings.push(`${file}:${lineNo}: group name '${written}' is not a valid identifier (letters, digits, _); templates cannot write groups.${written}`);
       }
       const kind = section[2] ?? 'hosts';
       if (kind !== 'hosts' && kind !== 'children' && kind !== 'vars') {
@@ -95,8 +95,7 @@ export function parseIni(text: string, file: string, inventory: InventoryBuilder
       throw new InputError(`section [${name}:vars] is for group '${name}', which is not defined anywhere in this file`, decl.at);
     }
     const parent = decl.parents[decl.parents.length - 1];
-    const renamed = hasInvalidGroupChars(name) ? ` (a section [${name}] would be renamed to '${safeGroupName(name)}')` : '';
-    throw new InputError(`section [${parent}:children] includes undefined group '${name}'${renamed}`, decl.at);
+    throw new InputError(`section [${parent}:children] includes undefined group '${name}': add a [${name}] section`, decl.at);
   }
 }
 

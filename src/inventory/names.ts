@@ -15,11 +15,6 @@ export function isIdentifier(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !PYTHON_KEYWORDS.has(name);
 }
 
-/** to_safe_group_name(force=True): what ansible's INI parser silently turns a section name into. */
-export function safeGroupName(name: string): string {
-  return name.replace(INVALID_NAME_CHARS, '_');
-}
-
 export function hasInvalidGroupChars(name: string): boolean {
   return new RegExp(INVALID_NAME_CHARS.source, 'u').test(name);
 }

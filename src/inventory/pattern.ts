@@ -84,7 +84,7 @@ function splitSubscript(pattern: string): { expr: string; start?: number; end?: 
   const m = SUBSCRIPT.exec(pattern);
   if (!m) return { expr: pattern };
   if (m[2] !== undefined) return { expr: m[1] as string, start: Number(m[2]) };
-  if (m[4] === '-') throw new InputError(`host pattern '${pattern}': use [x:y] inclusive subscripts instead of [x-y]`);
+  // [x-y] is ansible's removed spelling of [x:y]; ansible still applies it (with a warning), so do we
   return { expr: m[1] as string, start: Number(m[3]), end: m[5] === '' ? -1 : Number(m[5]) };
 }
 

@@ -75,10 +75,9 @@ function parseGroup(loaded: LoadedYaml, pair: Pair, inventory: InventoryBuilder)
     const singleName = isScalar(item.value) && typeof item.value.value === 'string' ? item.value.value : undefined;
     if (key === 'vars') {
       if (singleName !== undefined) inventory.setGroupVar(name, singleName, null);
-      for (const varPair of map?.items ?? []) {
-        const varName = keyName(loaded, varPair, `a variable name in group '${name}'`);
-        inventory.setGroupVar(name, varName, nodeValue(loaded, varPair.value), nodeLocation(loaded, varPair.key as never));
-      }
+      // converted as a whole so that anchors and `<<` merge keys resolve as in PyYAML
+      const values = map ? (nodeValue(loaded, map) as Record<string, unknown>) : {};
+      for (const [varName, value] of Object.entries(values)) inventory.setGroupVar(name, varName, value, nodeLocation(loaded, map as never));
     } else if (key === 'children') {
       if (singleName !== undefined) {
         inventory.addGroup(singleName, nodeLocation(loaded, item.value as never));
@@ -116,7 +115,8 @@ function addHosts(loaded: LoadedYaml, group: string, pattern: string, vars: YAML
     if (error instanceof HostRangeError) throw new InputError(`bad host range '${pattern}': ${error.message}`, at);
     throw error;
   }
-  const values: Array<[string, unknown]> = (vars?.items ?? []).map((p) => [keyName(loaded, p, `a variable name of host '${pattern}'`), nodeValue(loaded, p.value)]);
+  // converted as a whole so that anchors and `<<` merge keys resolve as in PyYAML
+  const values = Object.entries(vars ? (nodeValue(loaded, vars) as Record<string, unknown>) : {});
   for (const host of expanded.hosts) {
     inventory.addHost(host, group, expanded.port, at);
     for (const [key, value] of values) inventory.setHostVar(host, key, value);
