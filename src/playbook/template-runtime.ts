@@ -119,6 +119,10 @@ function wrapRuntime(runtime: Runtime): void {
   runtime.airlockTruthy = truthy;
   runtime.airlockAnd = (left: unknown, right: () => unknown): unknown => (truthy(left) ? right() : left);
   runtime.airlockOr = (left: unknown, right: () => unknown): unknown => (truthy(left) ? left : right());
+  runtime.airlockAdd = (left: unknown, right: unknown): unknown => {
+    if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
+    return (left as number) + (right as number);
+  };
   runtime.airlockEquals = (left: unknown, right: unknown): boolean => (currentScope() === undefined ? left == right : pyEquals(left, right));
 }
 
@@ -199,6 +203,14 @@ function patchCompiler(proto: CompilerPrototype): void {
       this._emit('; })');
     };
   proto.compileAnd = shortCircuit('airlockAnd');
+  // Python's + concatenates lists ([1] + [2] == [1, 2]); JavaScript's would make the string "12".
+  proto.compileAdd = function compileAdd(node, frame) {
+    this._emit('runtime.airlockAdd(');
+    this.compile(node.left, frame);
+    this._emit(', ');
+    this.compile(node.right, frame);
+    this._emit(')');
+  };
   proto.compileOr = shortCircuit('airlockOr');
   // nunjucks 3.2.4 emits test arguments without commas (`is version('2.9', '>')` is a syntax error): separate them.
   proto.compileIs = function compileIs(node, frame) {
