@@ -1,8 +1,43 @@
-// PLACEHOLDER until the 'status' subcommand lands: replaced by its owner.
+// `airlock status -i INV [-l LIMIT]`: per host, the live stack revision, the version of each component, how many of
+// its containers run, and the MISP address. Read-only. Exit 4 when a host could not be reached.
 import type { Command } from 'commander';
+import { ConnectionPool } from '../connection/pool.js';
+import { loadInventory } from '../inventory/load.js';
+import { formatStatusTable, stackStatuses } from '../stack/status.js';
+import { InputError } from '../util/errors.js';
+import { ExitCode } from './exit-codes.js';
+
+interface StatusOptions {
+  inventory: string[];
+  limit?: string;
+  project: string;
+  json: boolean;
+  forks: string;
+  knownHosts: string[];
+}
 
 export function register(program: Command): void {
-  program.command('status').description('(not available yet)').action(() => {
-    throw new Error('airlock status is not available yet');
-  });
+  program
+    .command('status')
+    .description('show the MISP stack revision, component versions, running containers and MISP address of every host')
+    .option('-i, --inventory <file>', 'inventory (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .option('-l, --limit <pattern>', 'only these hosts (Ansible host pattern)')
+    .option('--project <name>', 'LXD project of the stack', 'misp')
+    .option('--json', 'print JSON instead of a table', false)
+    .option('-f, --forks <n>', 'hosts read in parallel', '50')
+    .option('--known-hosts <file>', 'extra known_hosts file (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .action(async (options: StatusOptions) => {
+      if (options.inventory.length === 0) throw new InputError('status needs an inventory: -i FILE');
+      const inventory = await loadInventory(options.inventory);
+      const hosts = inventory.select(options.limit ?? 'all');
+      if (hosts.length === 0) throw new InputError(`no host matches '${options.limit ?? 'all'}'`);
+      const pool = new ConnectionPool({ knownHostsFiles: options.knownHosts, resolveHostVars: (h) => inventory.hosts.get(h)?.vars });
+      try {
+        const rows = await stackStatuses(hosts, (host) => pool.get(host, inventory.hosts.get(host)?.vars ?? {}), options.project, Number(options.forks) || 50);
+        process.stdout.write(options.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatStatusTable(rows)}\n`);
+        process.exitCode = rows.some((r) => r.state === 'unreachable') ? ExitCode.hostUnreachable : rows.some((r) => r.state === 'error') ? ExitCode.hostFailed : ExitCode.ok;
+      } finally {
+        await pool.closeAll();
+      }
+    });
 }
