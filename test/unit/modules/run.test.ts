@@ -1,0 +1,100 @@
+// Modules driven through run() against scripted hosts: how many round trips, what check mode and diff report,
+// that become/env reach every exec, and the controller-only modules' return values.
+import { expect } from 'chai';
+import { copyModule } from '../../../src/modules/copy.js';
+import { commandModule } from '../../../src/modules/command.js';
+import { fileModule } from '../../../src/modules/file.js';
+import { lineinfileModule } from '../../../src/modules/lineinfile.js';
+import { statModule } from '../../../src/modules/stat.js';
+import { sha256Hex } from '../../../src/modules/deploy.js';
+import { FakeConnection, fakeContext, probeOutput } from './fake-connection.js';
+
+const PROBE = /^printf 'P\\t0\\n'; if \[ -e \/etc\/app.conf \]/;
+const INSTALL = /^\{ (cp -p -- \/etc\/app\.conf '\/etc\/app\.conf\.[^']+~' && )?chmod --reference=\/etc\/app\.conf -- \/etc\/\.app\.conf\.airlock-[0-9a-f]{12} && chown --reference=/;
+
+describe('modules run against a scripted host', () => {
+  it('copy: unchanged content costs exactly one exec and reports ok', async () => {
+    const conn = new FakeConnection([{ command: PROBE, result: { stdout: probeOutput([{ checksum: sha256Hex('a=1\n') }]) } }]);
+    const result = await copyModule.run({ content: 'a=1\n', dest: '/etc/app.conf' }, fakeContext(conn));
+    expect(result.changed).to.equal(false);
+    expect(conn.execs).to.have.length(1);
+    expect(conn.puts).to.have.length(0);
+  });
+
+  it('copy: changed content = probe, one upload next to dest, one install exec; become and env on every exec', async () => {
+    const conn = new FakeConnection([
+      { command: PROBE, result: { stdout: probeOutput([{ checksum: 'old' }], 'a=0\n') } },
+      { command: INSTALL },
+    ]);
+    const result = await copyModule.run({ content: 'a=1\n', dest: '/etc/app.conf', backup: true }, fakeContext(conn, { diff: true, env: { LANG: 'C' } }));
+    expect(result.changed).to.equal(true);
+    expect(result.diff).to.deep.equal([{ path: '/etc/app.conf', before: 'a=0\n', after: 'a=1\n' }]);
+    expect(result.data?.['backup_file']).to.match(/^\/etc\/app\.conf\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/);
+    expect(conn.puts).to.have.length(1);
+    expect(conn.puts[0]?.remotePath).to.match(/^\/etc\/\.app\.conf\.airlock-[0-9a-f]{12}$/);
+    expect(conn.puts[0]?.content).to.equal('a=1\n');
+    expect(conn.done).to.equal(true);
+    for (const call of conn.execs) expect(call.options?.env).to.deep.equal({ LANG: 'C' });
+  });
+
+  it('copy with become: uploads to /tmp and passes become to the exec', async () => {
+    const conn = new FakeConnection([
+      { command: PROBE, result: { stdout: probeOutput([{ absent: true }]) } },
+      { command: /^\{ cp -- \/tmp\/\.airlock-upload-[0-9a-f]{12} \/etc\/\.app\.conf\.airlock-/ },
+    ]);
+    await copyModule.run({ content: 'x', dest: '/etc/app.conf' }, fakeContext(conn, { become: { user: 'root' } }));
+    expect(conn.puts[0]?.remotePath).to.match(/^\/tmp\/\.airlock-upload-/);
+    expect(conn.puts[0]?.mode).to.equal(0o600);
+    for (const call of conn.execs) expect(call.options?.become).to.deep.equal({ user: 'root' });
+  });
+
+  it('copy in check mode: probe only, nothing uploaded, reports the change and the diff', async () => {
+    const conn = new FakeConnection([{ command: PROBE, result: { stdout: probeOutput([{ absent: true }]) } }]);
+    const result = await copyModule.run({ content: 'new\n', dest: '/etc/app.conf', mode: '0600' }, fakeContext(conn, { check: true, diff: true }));
+    expect(result).to.include({ changed: true });
+    expect(result.msg).to.equal('would change: created, mode (new) -> 0600');
+    expect(result.diff?.[0]).to.deep.equal({ path: '/etc/app.conf', before: '', after: 'new\n' });
+    expect(conn.puts).to.have.length(0);
+    expect(conn.execs).to.have.length(1);
+  });
+
+  it('copy: user errors are failed results naming the argument', async () => {
+    const conn = new FakeConnection();
+    expect(await copyModule.run({ content: 'x' }, fakeContext(conn))).to.include({ failed: true, msg: "copy: 'dest' is required" });
+    expect(await copyModule.run({ dest: '/x' }, fakeContext(conn))).to.include({ failed: true, msg: "copy: one of 'src' or 'content' is required" });
+    expect(conn.execs).to.have.length(0);
+  });
+
+  it('command in check mode runs only the creates guard', async () => {
+    const conn = new FakeConnection([{ command: 'if [ -e /done ]; then echo __AIRLOCK_SKIPPED__; exit 0; fi; true', result: { stdout: '__AIRLOCK_SKIPPED__\n' } }]);
+    const result = await commandModule.run({ argv: ['make', 'install'], creates: '/done' }, fakeContext(conn, { check: true }));
+    expect(result).to.include({ changed: false, skipped: true, msg: 'skipped, since /done exists' });
+  });
+
+  it('command: non-zero rc fails with Ansible fields', async () => {
+    const conn = new FakeConnection([{ command: 'false', result: { rc: 1, stderr: 'boom\n' } }]);
+    const result = await commandModule.run({ cmd: 'false' }, fakeContext(conn));
+    expect(result).to.include({ failed: true, rc: 1, stderr: 'boom', msg: 'non-zero return code', changed: true });
+    expect(result.data?.['cmd']).to.deep.equal(['false']);
+  });
+
+  it('file in check mode with diff: nothing applied, before/after described', async () => {
+    const conn = new FakeConnection([{ command: /^printf 'P\\t0\\n'/, result: { stdout: probeOutput([{ absent: true }]) } }]);
+    const result = await fileModule.run({ path: '/srv/x', state: 'directory', mode: '0750' }, fakeContext(conn, { check: true, diff: true }));
+    expect(result.changed).to.equal(true);
+    expect(result.diff).to.deep.equal([{ path: '/srv/x', before: 'absent', after: 'directory (created directory, mode (new) -> 0750)' }]);
+    expect(conn.execs).to.have.length(1);
+  });
+
+  it('lineinfile on a missing file without create fails like Ansible (rc 257)', async () => {
+    const conn = new FakeConnection([{ command: /^printf 'P\\t0\\n'/, result: { stdout: probeOutput([{ absent: true }]) } }]);
+    const result = await lineinfileModule.run({ path: '/etc/x', line: 'a' }, fakeContext(conn));
+    expect(result).to.include({ failed: true, rc: 257, msg: 'Destination /etc/x does not exist !' });
+  });
+
+  it('stat: Ansible-shaped dictionary', async () => {
+    const conn = new FakeConnection([{ command: /sha1sum/, result: { stdout: probeOutput([{ mode: '755', type: 'directory' }]) } }]);
+    const stat = (await statModule.run({ path: '/srv' }, fakeContext(conn))).data?.['stat'] as Record<string, unknown>;
+    expect(stat).to.include({ exists: true, isdir: true, isreg: false, mode: '0755', pw_name: 'root', xusr: true, woth: false });
+  });
+});
