@@ -1,5 +1,6 @@
 // Applying a task's outcome to a host: register, set_fact / gathered facts, handler notifications, the per-host
 // summary (counted the way Ansible's recap counts), and the task_result event.
+import { markUnsafe } from '../playbook/template.js';
 import type { ActionTask } from '../playbook/types.js';
 import type { TaskResult } from '../report/result.js';
 import { addGatheredFacts, type HostState } from './host-state.js';
@@ -12,7 +13,8 @@ export interface ApplyOptions {
 
 /** Update the host from the outcome; returns true when the host failed this task (not ignored). */
 export function applyOutcome(rt: PlayRuntime, task: ActionTask, host: HostState, frame: Frame, outcome: ActionOutcome, result: TaskResult, options: ApplyOptions): boolean {
-  if (task.register) host.setFacts[task.register] = outcome.registered;
+  // registered output is data: a "{{" in a command's stdout must never be rendered later (Ansible's unsafe)
+  if (task.register) host.setFacts[task.register] = markUnsafe(outcome.registered);
   Object.assign(host.setFacts, outcome.facts);
   if (Object.keys(outcome.gatheredFacts).length > 0) addGatheredFacts(host, outcome.gatheredFacts);
   if (outcome.status === 'changed' || (outcome.status === 'ignored' && outcome.registered['changed'] === true)) {

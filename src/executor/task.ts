@@ -81,7 +81,11 @@ function connectionVars(rt: PlayRuntime, host: HostState, vars: Vars): Vars {
     rendered = {};
     for (const [key, value] of Object.entries(vars)) {
       if (!/^(ansible_|airlock_)/.test(key) || key === 'ansible_facts' || key in host.facts) continue;
-      rendered[key] = rt.deps.templater.render(value, vars);
+      try {
+        rendered[key] = rt.deps.templater.render(value, vars);
+      } catch {
+        rendered[key] = value; // the connection layer reports a value it cannot use
+      }
     }
     rt.connectionVars.set(host.name, rendered);
   }

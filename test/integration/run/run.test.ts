@@ -81,7 +81,8 @@ describe('airlock run on the lab', function () {
     expect(run.exitCode, run.stdout).to.equal(0);
     for (const host of lab.hosts.slice(0, FEW)) {
       const conf = await onHost(host.name, 'cat /srv/airlock-run/app.conf');
-      expect(conf.stdout).to.equal(`message=from role defaults\nport=9090\nhost=${host.name}\nmanaged=airlock`);
+      expect(conf.stdout).to.equal(`message=from role defaults\nport=9090\nhost=${host.name}`);
+      expect((await onHost(host.name, 'cat /srv/airlock-run/managed.conf')).stdout).to.equal('managed=airlock');
       const restarts = await onHost(host.name, 'cat /srv/airlock-run/restarts');
       expect(restarts.stdout).to.equal('restarted');
     }

@@ -132,3 +132,12 @@ describe('executor: one task on one host', () => {
     expect(result?.msg).to.include('nowhere');
   });
 });
+
+describe('executor: registered output is data', () => {
+  it('a "{{" in registered stdout is never rendered later', async () => {
+    const recorder = new Recorder();
+    recorder.commandBehaviour = () => ({ changed: true, rc: 0, stdout: '{{ lookup("env", "HOME") }}' });
+    await runFake([play({ tasks: [cmd('c', 'x', { register: 'r' }), action('debug', { msg: '{{ r.stdout }}' })] })], { inventory: fakeInventory({ web: ['h1'] }), recorder });
+    expect(recorder.callsOf('debug')[0]?.args['msg']).to.equal('{{ lookup("env", "HOME") }}');
+  });
+});
