@@ -2,7 +2,7 @@
 // 1e5 stays a string, dates become ISO strings), ansible's !unsafe tag, JSON files read as JSON. Parsed with the
 // `yaml` package keeping node positions so that every error names file, line and column.
 import { readFile } from 'node:fs/promises';
-import { Document, isMap, LineCounter, parseDocument, type Node, type ParsedNode, type ScalarTag, type Tags } from 'yaml';
+import { Document, isMap, isScalar, LineCounter, parseDocument, visit, type Node, type ParsedNode, type Scalar, type ScalarTag, type Tags } from 'yaml';
 import { InputError, type SourceLocation } from '../util/errors.js';
 
 export interface LoadedYaml {
@@ -127,11 +127,36 @@ export function parseYaml(text: string, file: string): LoadedYaml {
   }) as Document.Parsed;
   const loaded: LoadedYaml = { file, doc, lineCounter };
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (problem?.code === 'DUPLICATE_KEY') {
+    const second = secondDuplicateKey(doc);
+    if (second !== undefined) throw new InputError(`invalid YAML: duplicate key '${second.key}' (ansible would silently keep the last one)`, locationOf(loaded, second.offset));
+  }
   if (problem) {
     const what = problem.code === 'DUPLICATE_KEY' ? 'duplicate key (ansible would silently keep the last one)' : problem.message.split('\n')[0];
     throw new InputError(`invalid YAML: ${what}`, locationOf(loaded, problem.pos[0]));
   }
   return loaded;
+}
+
+/** Where the second occurrence of a repeated mapping key is (the yaml package reports the first). */
+function secondDuplicateKey(doc: Document.Parsed): { key: string; offset: number } | undefined {
+  let found: { key: string; offset: number } | undefined;
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const item of map.items) {
+        const key = isScalar(item.key) ? String(item.key.value) : undefined;
+        if (key === undefined) continue;
+        if (seen.has(key) && found === undefined) {
+          found = { key, offset: (item.key as Scalar).range?.[0] ?? 0 };
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** The plain JS value of a node (anchors and merges resolved). */
