@@ -187,7 +187,7 @@ export class RunCollector {
   }
 }
 
-/** Ansible's counting: a changed task is also ok, an ignored failure is ok and ignored. */
+/** Ansible's counting: a changed task is also ok, an ignored failure is ok and ignored (and changed if it changed). */
 export function countInto(summary: HostSummary, result: TaskResult): void {
   switch (result.status) {
     case 'ok':
@@ -198,8 +198,10 @@ export function countInto(summary: HostSummary, result: TaskResult): void {
       summary.changed++;
       break;
     case 'ignored':
+      // Ansible: an ignored failure counts as ok, ignored, and changed when the module said so
       summary.ok++;
       summary.ignored++;
+      if (result.changed) summary.changed++;
       break;
     case 'failed':
       summary.failed++;

@@ -12,36 +12,58 @@ import { failureText, header, taskLabel } from './format.js';
 
 export const RENDER_INTERVAL_MS = 200;
 
+/** Columns of the terminal we draw on; a pty that reports 0 (e.g. under `script`) gets 80. */
+function columnsOf(stream: NodeJS.WritableStream): number {
+  const columns = (stream as { columns?: number }).columns;
+  return typeof columns === 'number' && columns > 0 ? columns : 80;
+}
+
 /**
  * listr2's default renderer redraws the whole list on every title change; this one coalesces redraws. It also
  * declares itself usable without process.stdout being a TTY, because airlock decides that itself (the stream may be
- * stderr or, in tests, a fake terminal).
+ * stderr or, in tests, a fake terminal), and it sizes lines by that stream, not by process.stdout.
  */
-class ThrottledRenderer extends DefaultRenderer {
-  static override nonTTY = true;
-  private pending: NodeJS.Timeout | undefined;
-  private last = 0;
+function throttledRendererFor(stream: NodeJS.WritableStream): typeof DefaultRenderer {
+  return class ThrottledRenderer extends DefaultRenderer {
+    static override nonTTY = true;
+    private pending: NodeJS.Timeout | undefined;
+    private last = 0;
 
-  override update(): void {
-    const wait = this.last + RENDER_INTERVAL_MS - Date.now();
-    if (wait <= 0) {
-      this.last = Date.now();
-      super.update();
-      return;
+    override update(): void {
+      const wait = this.last + RENDER_INTERVAL_MS - Date.now();
+      if (wait <= 0) {
+        this.last = Date.now();
+        super.update();
+        return;
+      }
+      this.pending ??= setTimeout(() => {
+        this.pending = undefined;
+        this.last = Date.now();
+        super.update();
+      }, wait);
     }
-    this.pending ??= setTimeout(() => {
-      this.pending = undefined;
-      this.last = Date.now();
-      super.update();
-    }, wait);
-  }
 
-  override end(): void {
-    if (this.pending) clearTimeout(this.pending);
-    this.pending = undefined;
-    super.end();
-  }
+    override end(): void {
+      if (this.pending) clearTimeout(this.pending);
+      this.pending = undefined;
+      super.end();
+    }
+
+    // listr2 reads the width from process.stdout; lend it our stream's width for the duration of one format call
+    protected override format(message: string, icon: string, level: number): string[] {
+      const stdout = process.stdout as { columns?: number };
+      const saved = stdout.columns;
+      stdout.columns = columnsOf(stream);
+      try {
+        return super.format(message, icon, level);
+      } finally {
+        stdout.columns = saved;
+      }
+    }
+  };
 }
+
+type Renderer = typeof DefaultRenderer;
 
 type HostState = 'waiting' | 'running' | 'failed' | 'unreachable' | 'done';
 
@@ -55,7 +77,7 @@ interface HostView {
   skipped: number;
   lastFailure: string | undefined;
   title: string;
-  wrapper: ListrTaskWrapper<unknown, typeof ThrottledRenderer, typeof ThrottledRenderer> | undefined;
+  wrapper: ListrTaskWrapper<unknown, Renderer, Renderer> | undefined;
   finish: (error?: Error) => void;
   finished: Promise<void>;
 }
@@ -93,10 +115,13 @@ export class LiveReporter implements Reporter {
   private hostsUnreachable = 0;
   private deferred: string[] = [];
   private playHosts: string[] = [];
-  private readonly listrs = new Map<Group, Listr<unknown, typeof ThrottledRenderer, typeof ThrottledRenderer>>();
+  private readonly listrs = new Map<Group, Listr<unknown, Renderer, Renderer>>();
+
+  private readonly renderer: Renderer;
 
   constructor(options: LiveReporterOptions) {
     this.stream = options.stream;
+    this.renderer = throttledRendererFor(options.stream);
     this.redactor = options.redactor ?? new Redactor();
     this.collector = new RunCollector(this.redactor);
     this.retryHint = options.retryHint;
@@ -181,6 +206,7 @@ export class LiveReporter implements Reporter {
       case 'ignored':
       case 'rescued':
         view.ok++;
+        if (result.changed) view.changed++;
         break;
       case 'changed':
         view.ok++;
@@ -220,13 +246,14 @@ export class LiveReporter implements Reporter {
     const views = hosts.map(newView);
     const label = [this.play, this.batchLabel].filter(Boolean).join(' / ');
     const logger = new ListrLogger({ useIcons: true, processOutput: new ProcessOutput(this.stream as NodeJS.WriteStream, this.stream as NodeJS.WriteStream) });
-    const listr = new Listr<unknown, typeof ThrottledRenderer, typeof ThrottledRenderer>([], {
+    const listr = new Listr<unknown, Renderer, Renderer>([], {
       concurrent: true,
       exitOnError: false,
       registerSignalListeners: false,
-      renderer: ThrottledRenderer,
-      fallbackRenderer: ThrottledRenderer,
-      rendererOptions: { logger, collapseErrors: false, showErrorMessage: true, removeEmptyLines: true },
+      renderer: this.renderer,
+      fallbackRenderer: this.renderer,
+      // one line per host: truncated to the terminal's width rather than wrapped
+      rendererOptions: { logger, collapseErrors: false, showErrorMessage: true, removeEmptyLines: true, formatOutput: 'truncate' },
     });
     const group: Group = { label, ended: false, views, summary, running: Promise.resolve() };
     this.group = group;
