@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ModuleDefinition } from '../modules/types.js';
 import { InputError } from '../util/errors.js';
 import { didYouMean } from './suggest.js';
+import { containsTemplate } from './template.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
 const stringList = { oneOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'number'] } }] };
@@ -191,16 +192,27 @@ export function validateSchema(name: SchemaName, data: unknown, source: YamlSour
 }
 
 const moduleValidators = new WeakMap<ModuleDefinition, ValidateFunction>();
+const allErrorsAjv = new Ajv({ allErrors: true, strict: false });
 
-/** Check untemplated module arguments against the module's argsSchema; templated ones are checked at run time. */
+/**
+ * Check module arguments against the module's argsSchema. An argument whose value is templated is left out (its
+ * type is only known per host; the executor checks it after rendering); a required argument that is templated
+ * counts as present. Everything else, e.g. a misspelt argument next to a templated one, is caught here.
+ */
 export function validateModuleArgs(module: ModuleDefinition, args: Record<string, unknown>, source: YamlSource, at: YamlPath, taskName: string): void {
   let validate = moduleValidators.get(module);
   if (validate === undefined) {
-    validate = ajv.compile(module.argsSchema);
+    validate = allErrorsAjv.compile(module.argsSchema);
     moduleValidators.set(module, validate);
   }
-  if (validate(args)) return;
-  const first = validate.errors?.[0];
+  const templated = new Set(Object.keys(args).filter((key) => containsTemplate(args[key])));
+  const literal = Object.fromEntries(Object.entries(args).filter(([key]) => !templated.has(key)));
+  if (validate(literal)) return;
+  const first = (validate.errors ?? []).find((error) => {
+    if (error.keyword === 'required') return !templated.has(String(error.params.missingProperty));
+    // whole-object rules (oneOf/anyOf/dependencies) may depend on the templated arguments: leave them to run time
+    return templated.size === 0 || error.instancePath !== '' || error.keyword === 'additionalProperties';
+  });
   if (first === undefined) return;
   const relative = pathOf(first.instancePath);
   const known = Object.keys((module.argsSchema.properties as Record<string, unknown> | undefined) ?? {});

@@ -7,7 +7,7 @@ import type { ModuleDefinition } from '../modules/types.js';
 import type { ActionTask, BlockTask, Handler, RoleContext, Task, TaskCommon } from './types.js';
 import { actionKeywordSchemas, blockKeywordSchemas, taskKeywordSchemas, validateModuleArgs, validateSchema } from './schema.js';
 import { closest } from './suggest.js';
-import { containsTemplate, isTemplated } from './template.js';
+import { isTemplated } from './template.js';
 import { splitKeyValueArgs, toConditions, toEnvironment, toOptionalInt, toStringList, toTagList } from './task-values.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
@@ -101,7 +101,8 @@ async function normalizeTask(raw: unknown, at: YamlPath, place: TaskPlace, index
     const known = [...place.session.moduleNames(), ...COMMON_KEYWORDS, ...ACTION_KEYWORDS, ...INCLUDE_ACTIONS];
     const suggestion = closest(key, known);
     const hint = suggestion === undefined ? '' : `, did you mean '${suggestion}'?`;
-    throw source.error([...at, key], `unknown module '${key}' in task '${taskName}'${hint}`, true);
+    const keywordTypo = suggestion !== undefined && (COMMON_KEYWORDS.has(suggestion) || ACTION_KEYWORDS.has(suggestion));
+    throw source.error([...at, key], `unknown ${keywordTypo ? 'keyword or module' : 'module'} '${key}' in task '${taskName}'${hint}`, true);
   }
   if (candidates.length > 1) {
     throw source.error([...at, candidates[1] ?? ''], `conflicting actions in task '${taskName}': ${candidates.map((c) => `'${c}'`).join(' and ')} (a task runs exactly one)`, true);
@@ -126,7 +127,7 @@ async function normalizeTask(raw: unknown, at: YamlPath, place: TaskPlace, index
     throw source.error([...at, actionKey], `unknown module '${moduleName}' in task '${taskName}'${suggestModule(moduleName, place.session)}`, true);
   }
   const args = moduleArgs(module, moduleValue, raw.args, source, [...at, actionKey], taskName);
-  if (!containsTemplate(args)) validateModuleArgs(module, args, source, [...at, actionKey], taskName);
+  validateModuleArgs(module, args, source, [...at, actionKey], taskName);
 
   const task: ActionTask = {
     ...common,
@@ -294,7 +295,7 @@ async function normalizeInclude(
   const roleName = typeof params.name === 'string' ? params.name : typeof value === 'string' ? value : undefined;
   if (roleName === undefined) throw source.error(valueAt, `'${action}' in task '${taskName}' needs 'name:' (the role)`);
   const tasksFrom = typeof params.tasks_from === 'string' ? params.tasks_from : undefined;
-  const roleVars = { ...(isMapping(params.vars) ? params.vars : {}), ...(isMapping(raw.vars) ? {} : {}) };
+  const roleVars: Vars = isMapping(params.vars) ? { ...params.vars } : {};
   if (action === 'import_role') {
     if (isTemplated(roleName)) throw source.error(valueAt, `'import_role' is static: the role name cannot be templated; use include_role`);
     const inherited: Inherited = { tags: common.tags, when: common.when, vars: common.vars };

@@ -17,7 +17,7 @@ interface Case {
 const cases: Case[] = [
   { what: 'a misspelt module', yaml: '- hosts: all\n  tasks:\n    - name: x\n      comand: ls\n', at: '4:7', message: "unknown module 'comand' in task 'x', did you mean 'command'?" },
   { what: 'a misspelt play keyword', yaml: '- hosts: all\n  gather_fact: no\n', at: '2:3', message: "unknown play keyword 'gather_fact', did you mean 'gather_facts'?" },
-  { what: 'a misspelt task keyword', yaml: '- hosts: all\n  tasks:\n    - name: y\n      debug: { msg: hi }\n      registr: out\n', at: '5:7', message: "unknown module 'registr' in task 'y', did you mean 'register'?" },
+  { what: 'a misspelt task keyword', yaml: '- hosts: all\n  tasks:\n    - name: y\n      debug: { msg: hi }\n      registr: out\n', at: '5:7', message: "unknown keyword or module 'registr' in task 'y', did you mean 'register'?" },
   { what: 'two actions in one task', yaml: '- hosts: all\n  tasks:\n    - name: two\n      debug: { msg: a }\n      command: ls\n', at: '5:7', message: "conflicting actions in task 'two': 'debug' and 'command'" },
   { what: 'no action at all', yaml: '- hosts: all\n  tasks:\n    - name: empty\n      when: x\n', at: '3:7', message: "no action in task 'empty'" },
   { what: 'a play without hosts', yaml: '- name: p\n  tasks: []\n', at: '1:3', message: "play is missing the required key 'hosts'" },
@@ -33,6 +33,7 @@ const cases: Case[] = [
   { what: 'a missing role', yaml: '- hosts: all\n  roles:\n    - webb\n', at: '3:7', message: "role 'webb' not found" },
   { what: 'a bad register name', yaml: '- hosts: all\n  tasks:\n    - debug: { msg: a }\n      register: my-result\n', at: '4:17', message: "invalid 'register': expected a variable name" },
   { what: 'a playbook that is not a list', yaml: 'hosts: all\n', at: '1:1', message: 'a playbook must be a list of plays' },
+  { what: 'a misspelt argument next to a templated one', yaml: '- hosts: all\n  tasks:\n    - name: t\n      copy: { dest: "{{ d }}", contnt: "x" }\n', at: '4:32', message: "unsupported argument 'contnt' for module 'copy' in task 't', did you mean 'content'?" },
   { what: 'templated arguments are left for run time', yaml: '- hosts: all\n  tasks:\n    - copy: { content: hi, dest: "{{ d }}" }\n      service: { name: x }\n', at: '4:7', message: "conflicting actions" },
 ];
 
