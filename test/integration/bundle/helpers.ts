@@ -42,7 +42,8 @@ export interface LabClients {
 
 export async function labClients(lab: LabInfo): Promise<LabClients> {
   const inventory = await loadInventory([lab.inventoryPath]);
-  const pool = new ConnectionPool({ resolveHostVars: (host) => inventory.hosts.get(host)?.vars });
+  // generous: the shared test machine can be heavily loaded, and a slow handshake is not what these tests check
+  const pool = new ConnectionPool({ connectTimeoutMs: 30_000, resolveHostVars: (host) => inventory.hosts.get(host)?.vars });
   return {
     inventory,
     pool,
