@@ -1,7 +1,7 @@
 // The module tests' view of the SSH lab (lab name "modules"): real sshd hosts in their own network namespaces,
 // reached through the connection engineer's pool with the lab's known_hosts, and a ModuleContext builder that plays
 // the executor's part (templating with nunjucks, files/ and templates/ lookup in a fixture directory).
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import nunjucks from 'nunjucks';
@@ -88,6 +88,7 @@ export async function moduleLab(): Promise<ModuleLab> {
     close: async () => {
       await conn.exec(`rm -rf ${remoteDir}`);
       await pool.closeAll();
+      rmSync(roleDir, { recursive: true, force: true });
     },
   };
 }
