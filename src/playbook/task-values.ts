@@ -43,14 +43,12 @@ export function toOptionalInt(value: unknown, source: YamlSource, at: YamlPath, 
 export function splitKeyValueArgs(text: string): { pairs: Record<string, string>; rest: string } {
   const pairs: Record<string, string> = {};
   const restWords: string[] = [];
-  const tokens = text.match(/(?:[^\s"']+|"(?:\\.|[^"\\])*"|'[^']*')+/g) ?? [];
+  // a word: Jinja blocks (which may hold spaces), quoted strings and plain characters, glued together
+  const tokens = text.match(/(?:\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|"(?:\\.|[^"\\])*"|'[^']*'|[^\s"'{]+|\{)+/g) ?? [];
   for (const token of tokens) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(token);
-    if (match?.[1] !== undefined && match[2] !== undefined && !text.includes('{{')) {
-      pairs[match[1]] = unquote(match[2]);
-    } else if (match?.[1] !== undefined && match[2] !== undefined && !/\{\{[^}]*$/.test(match[2])) {
-      pairs[match[1]] = unquote(match[2]);
-    } else restWords.push(token);
+    if (match?.[1] !== undefined && match[2] !== undefined) pairs[match[1]] = unquote(match[2]);
+    else restWords.push(token);
   }
   return { pairs, rest: restWords.join(' ') };
 }
