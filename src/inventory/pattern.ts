@@ -180,3 +180,12 @@ export function applyLimit(target: PatternTarget, hosts: string[], limit: string
   const allowed = new Set(selection.hosts);
   return hosts.filter((h) => allowed.has(h));
 }
+
+/**
+ * The hosts a play runs on: its `hosts:` pattern, narrowed by --limit. Parts of the play's pattern that match
+ * nothing come back as ansible's warnings; a --limit that matches nothing throws (see applyLimit).
+ */
+export function selectPlayHosts(target: PatternTarget, hostsPattern: string, limit?: string, options: { cwd?: string } = {}): { hosts: string[]; warnings: string[] } {
+  const selection = selectHosts(target, hostsPattern, options);
+  return { hosts: applyLimit(target, selection.hosts, limit, options), warnings: selection.unmatched.map(unmatchedPatternMessage) };
+}

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { loadInventory } from '../../../src/inventory/load.js';
 import type { LoadedInventory } from '../../../src/inventory/inventory.js';
-import { applyLimit, selectHosts, splitHostPattern, unmatchedPatternMessage } from '../../../src/inventory/pattern.js';
+import { applyLimit, selectHosts, selectPlayHosts, splitHostPattern, unmatchedPatternMessage } from '../../../src/inventory/pattern.js';
 import { InputError } from '../../../src/util/errors.js';
 import { writeTree, type TempTree } from './helpers.js';
 
@@ -97,5 +97,17 @@ describe('inventory: host patterns', () => {
   it('groupHosts goes through children', () => {
     expect(inventory.groupHosts('site_a')).to.deep.equal(['db1', 'web1', 'web2', 'web3', 'web4']);
     expect(inventory.groupHosts('missing')).to.deep.equal([]);
+  });
+});
+
+describe('inventory: selecting a play\'s hosts', () => {
+  it('narrows by --limit and turns unmatched parts into ansible\'s warning', async () => {
+    const tree = writeTree({ 'h.yml': 'web:\n  hosts: {w1: , w2: }\ndb:\n  hosts: {d1: }\n' });
+    try {
+      const inventory = await loadInventory([tree.path('h.yml')]);
+      expect(selectPlayHosts(inventory, 'web:dbx', 'w2,d1')).to.deep.equal({ hosts: ['w2'], warnings: ['Could not match supplied host pattern, ignoring: dbx'] });
+    } finally {
+      tree.remove();
+    }
   });
 });
