@@ -23,11 +23,23 @@ function envPrefix(env: Record<string, string> | undefined): string {
 }
 
 /**
+ * Let the host enforce a timeout itself: coreutils `timeout` kills the command's whole process group. The controller
+ * cannot do that over SSH for root logins (OpenSSH refuses signal requests when privilege separation is off, which
+ * it is for root sessions), and closing the channel alone leaves the command running.
+ */
+function withHostTimeout(command: string, timeoutMs: number | undefined): string {
+  if (timeoutMs === undefined || timeoutMs <= 0) return command;
+  const seconds = (timeoutMs / 1000).toFixed(3);
+  return sh`if command -v timeout >/dev/null 2>&1; then exec timeout -s KILL ${seconds} sh -c ${command}; else exec sh -c ${command}; fi`;
+}
+
+/**
  * `connectedUser` is who the SSH session runs as: becoming that same user needs no sudo (root becoming root, the
  * common case here, costs nothing). The environment is exported INSIDE the sudo'd shell because sudo resets it.
  */
-export function wrapCommand(command: string, options: ExecOptions, connectedUser: string, defaultBecomePassword?: string): WrappedCommand {
-  const inner = `${envPrefix(options.env)}${command}`;
+export function wrapCommand(command: string, options: ExecOptions, connectedUser: string, defaultBecomePassword?: string, hostTimeoutMs?: number): WrappedCommand {
+  // The timeout sits inside sudo so that it runs as the same user as the command it has to kill.
+  const inner = withHostTimeout(`${envPrefix(options.env)}${command}`, hostTimeoutMs);
   const become = options.become;
   if (become === undefined) return { command: inner };
   const user = become.user ?? 'root';

@@ -23,6 +23,30 @@ export interface SshConnectionOptions {
 }
 
 const SFTP_NO_SUCH_FILE = 2;
+/** how long after a command's timeout the controller stops waiting for the host's own `timeout` to kill it */
+const HOST_TIMEOUT_GRACE_MS = 2000;
+
+interface ChannelInternals {
+  outgoing?: { id?: unknown; state?: unknown };
+  _client?: { _protocol?: { signal?: unknown } };
+}
+
+/**
+ * ssh2's channel.signal() sends nothing once our side has sent EOF (we always close stdin), yet a signal request is
+ * still valid then (RFC 4254 only forbids requests after CLOSE). So send it through the protocol object directly.
+ */
+function sendSignal(channel: ssh2.ClientChannel, name: string): void {
+  const internals = channel as unknown as ChannelInternals;
+  const id = internals.outgoing?.id;
+  const protocol = internals._client?._protocol;
+  const send = protocol?.signal;
+  try {
+    if (typeof id === 'number' && (internals.outgoing?.state === 'open' || internals.outgoing?.state === 'eof') && typeof send === 'function') send.call(protocol, id, name);
+    else channel.signal(name);
+  } catch {
+    /* the channel is already closing: nothing left to kill */
+  }
+}
 
 export class SshConnection implements Connection {
   readonly host: string;
@@ -92,8 +116,8 @@ export class SshConnection implements Connection {
   }
 
   private execNow(command: string, options: ExecOptions, register: (abort: () => void) => void): Promise<ExecResult> {
-    const wrapped = wrapCommand(command, options, this.options.user, this.options.becomePassword);
     const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs;
+    const wrapped = wrapCommand(command, options, this.options.user, this.options.becomePassword, timeoutMs);
     const started = Date.now();
     return new Promise<ExecResult>((resolve, reject) => {
       this.client.exec(wrapped.command, (error, channel) => {
@@ -118,6 +142,11 @@ export class SshConnection implements Connection {
         });
         channel.on('close', () => {
           clearTimeout(timer);
+          // The host's own `timeout` killed it (it dies by SIGKILL with its process group) once the time was up.
+          if (timeoutMs !== undefined && timeoutMs > 0 && (rc === 137 || signal === 'SIGKILL') && Date.now() - started >= timeoutMs) {
+            reject(new CommandTimeoutError(this.host, command, timeoutMs));
+            return;
+          }
           resolve({
             rc: rc ?? 255,
             ...(signal === undefined ? {} : { signal }),
@@ -127,16 +156,13 @@ export class SshConnection implements Connection {
           });
         });
         if (timeoutMs !== undefined && timeoutMs > 0) {
+          // Backstop for a host without coreutils `timeout` (or one that stopped answering): give up on our side.
           timer = setTimeout(() => {
-            // Kill the remote process first (OpenSSH >= 7.9 honours signal requests), then drop the channel.
-            try {
-              channel.signal('KILL');
-            } catch {
-              /* channel already closing */
-            }
+            // Kill the remote process group first (OpenSSH >= 7.9 honours signal requests), then drop the channel.
+            sendSignal(channel, 'KILL');
             channel.close();
             reject(new CommandTimeoutError(this.host, command, timeoutMs));
-          }, timeoutMs);
+          }, timeoutMs + HOST_TIMEOUT_GRACE_MS);
         }
         const input: Buffer[] = [];
         if (wrapped.stdinPrefix !== undefined) input.push(Buffer.from(wrapped.stdinPrefix));

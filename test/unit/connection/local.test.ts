@@ -77,6 +77,15 @@ describe('command wrapping (shared by SSH and local)', () => {
   it('exports env inside the sudo shell, quoted', () => {
     expect(wrapCommand('run', { env: { A: 'x y' }, become: { user: 'u' } }, 'root').command).to.equal(`sudo -H -S -n -u u -- sh -c 'export A='"'"'x y'"'"'; run'`);
   });
+  it('lets the host kill a timed-out command with coreutils timeout, inside sudo', async () => {
+    const wrapped = wrapCommand('sleep 5', { become: { user: 'u' } }, 'root', undefined, 1500);
+    expect(wrapped.command).to.match(/^sudo -H -S -n -u u -- sh -c .*timeout -s KILL 1\.500 sh -c/);
+    // and the wrapped text really is killed on time by /bin/sh + timeout
+    const started = Date.now();
+    const run = await new LocalConnection('localhost').exec(wrapCommand('sleep 5; echo survived', {}, 'root', undefined, 300).command);
+    expect(run.stdout).to.equal('');
+    expect(Date.now() - started).to.be.lessThan(3000);
+  });
   it('refuses an environment name a shell would misread', () => {
     expect(() => wrapCommand('run', { env: { 'A;rm': 'x' } }, 'root')).to.throw(/invalid environment variable name/);
   });
