@@ -105,21 +105,22 @@ async function confirmBatch(next: { play: string; index: number; total: number; 
   }
 }
 
-export async function runCommand(playbookArgs: string[], options: RunCliOptions): Promise<number> {
+/** `stream` is where listings and the run's terminal output go (tests capture it). */
+export async function runCommand(playbookArgs: string[], options: RunCliOptions, stream: NodeJS.WritableStream = process.stdout): Promise<number> {
   const cwd = process.cwd();
   const playbookPaths = playbookArgs.map((path) => resolve(cwd, path));
   for (const path of playbookPaths) if (!existsSync(path)) throw new InputError('playbook not found', { file: path });
   const loadOptions = { playbookDir: dirname(playbookPaths[0] as string) };
   const playbooks: Playbook[] = await loadPlaybooks(playbookPaths, loadOptions);
   if (options.syntaxCheck) {
-    for (const path of playbookArgs) process.stdout.write(`\nplaybook: ${path}\n`);
+    for (const path of playbookArgs) stream.write(`\nplaybook: ${path}\n`);
     return ExitCode.ok;
   }
   const inventory = await loadInventory(inventorySources(options.inventory), { cwd });
   const extraVars = await parseExtraVars(options.extraVars, cwd);
   const limit = await limitHosts(inventory, options, playbookArgs[0] as string);
   if (options.listHosts || options.listTasks || options.listTags) {
-    process.stdout.write(describePlaybooks(playbooks, inventory, { limit, hosts: options.listHosts, tasks: options.listTasks, tags: options.listTags }));
+    stream.write(describePlaybooks(playbooks, inventory, { limit, hosts: options.listHosts, tasks: options.listTasks, tags: options.listTags }));
     return ExitCode.ok;
   }
 
@@ -128,6 +129,7 @@ export async function runCommand(playbookArgs: string[], options: RunCliOptions)
   redactor.addSecretsFromVars(extraVars);
   const reporter = createReporters({
     output: options.output,
+    stream,
     verbosity: options.verbose,
     redactor,
     journal: { dir: DEFAULT_RUNS_DIR, playbook: playbookArgs[0] as string },
