@@ -66,8 +66,24 @@ type Emitter = (this: CompilerThis, node: CompilerNode, frame: unknown, async?: 
 interface CompilerPrototype {
   [method: string]: Emitter;
 }
+interface Token {
+  type: string;
+  value: string;
+  lineno: number;
+  colno: number;
+}
+interface Tokenizer {
+  in_code: boolean;
+  str: string;
+  index: number;
+  lineno: number;
+  colno: number;
+  forward(): void;
+  nextToken(): Token | null;
+}
 interface NunjucksInternals {
   runtime: Runtime;
+  lexer: { lex(src: string, opts: unknown): Tokenizer };
   compiler: { Compiler: { prototype: CompilerPrototype } };
   installJinjaCompat(): void;
 }
@@ -81,6 +97,7 @@ export function installAirlockRuntime(): void {
   // nunjucks' own Jinja compatibility: slices, True/False/None names, list/dict methods (append, items, keys...).
   internals.installJinjaCompat();
   wrapRuntime(internals.runtime);
+  balanceCurlyBraces(internals.lexer);
   patchCompiler(internals.compiler.Compiler.prototype);
 }
 
@@ -124,6 +141,33 @@ function wrapRuntime(runtime: Runtime): void {
     return (left as number) + (right as number);
   };
   runtime.airlockEquals = (left: unknown, right: unknown): boolean => (currentScope() === undefined ? left == right : pyEquals(left, right));
+}
+
+/**
+ * Jinja's lexer balances braces, so `{{ d | combine({'a': {'b': 1}}) }}` works; nunjucks ends the expression at the
+ * first `}}`. While a `{` is open inside an expression, read `}` as a closing brace, never as the end tag.
+ */
+function balanceCurlyBraces(lexer: { lex(src: string, opts: unknown): Tokenizer }): void {
+  const originalLex = lexer.lex.bind(lexer);
+  lexer.lex = (src, opts) => {
+    const tokenizer = originalLex(src, opts);
+    const next = tokenizer.nextToken.bind(tokenizer);
+    let depth = 0;
+    tokenizer.nextToken = () => {
+      if (tokenizer.in_code && depth > 0 && tokenizer.str.charAt(tokenizer.index) === '}') {
+        const { lineno, colno } = tokenizer;
+        tokenizer.forward();
+        depth -= 1;
+        return { type: 'right-curly', value: '}', lineno, colno };
+      }
+      const token = next();
+      if (token?.type === 'left-curly') depth += 1;
+      else if (token?.type === 'right-curly') depth = Math.max(0, depth - 1);
+      else if (token?.type === 'variable-end' || token?.type === 'block-end') depth = 0;
+      return token;
+    };
+    return tokenizer;
+  };
 }
 
 /** Jinja's getattr/getitem: attributes of dicts are their keys, methods of Python types, negative indexes. */
