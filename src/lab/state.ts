@@ -45,6 +45,7 @@ export interface LabPaths {
   authorizedKeysPath: string;
   sshConfigPath: string;
   bootScriptPath: string;
+  launchScriptPath: string;
   hostsDir: string;
 }
 
@@ -61,6 +62,7 @@ export function labPaths(name: string, projectRoot: string = process.cwd()): Lab
     authorizedKeysPath: join(stateDir, 'authorized_keys'),
     sshConfigPath: join(stateDir, 'ssh_config'),
     bootScriptPath: join(stateDir, 'boot.sh'),
+    launchScriptPath: join(stateDir, 'launch.sh'),
     hostsDir: join(stateDir, 'hosts'),
   };
 }

@@ -2,7 +2,8 @@
 // behind-jump host, unreachable from here by design, is checked from inside its namespace). LXD: an HTTP request
 // to the host's own LXD unix socket, reached through /proc/PID/root (the host's mount namespace view).
 import { request } from 'node:http';
-import { runQuietly, tcpAnswers } from './commands.js';
+import { tcpAnswers } from './commands.js';
+import { listensOnPort } from './listening.js';
 import { validateLabName } from './naming.js';
 import { isRunning } from './processes.js';
 import { labPaths, readLabState, type LabHostRecord, type LabState } from './state.js';
@@ -42,9 +43,7 @@ function lxdAnswers(sshdPid: number, timeoutMs: number): Promise<boolean> {
 
 async function sshdAnswers(host: LabHostRecord): Promise<boolean> {
   if (host.role === 'behind_jump') {
-    if (host.sshdPid === undefined || !isRunning(host.sshdPid)) return false;
-    const { ok, stdout } = await runQuietly('ip', ['netns', 'exec', host.netns, 'ss', '-Hltn', 'sport = :22']);
-    return ok && stdout.trim().length > 0;
+    return host.sshdPid !== undefined && isRunning(host.sshdPid) && listensOnPort(host.sshdPid, host.ip, 22);
   }
   return tcpAnswers(host.ip, 22, 1000);
 }

@@ -1,13 +1,15 @@
 // `airlock lab up`: N hosts, each a network + mount + UTS namespace running its own real sshd (and optionally its
 // own LXD), on a bridge in the root namespace, plus one host reachable only through the first host.
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { BOOT_SCRIPT, LXD_EXTRA_OVERLAID_DIRS, OVERLAID_DIRS } from './boot-script.js';
+import { BOOT_SCRIPT, LAUNCH_SCRIPT, LXD_EXTRA_OVERLAID_DIRS, OVERLAID_DIRS } from './boot-script.js';
 import { inventoryText, knownHostsText, sshConfigText, writeFileWithDirs, type HostPublicKey } from './client-files.js';
-import { ipBatch, run, runQuietly, tcpAnswers, waitFor } from './commands.js';
+import { ipBatch, waitFor } from './commands.js';
+import { writeEd25519KeyFiles } from './keys.js';
+import { listensOnPort } from './listening.js';
 import { labDown } from './down.js';
 import { lxdPreseed } from './lxd-preseed.js';
 import { hostIp, labNames, validateHostCount, validateLabName } from './naming.js';
@@ -94,16 +96,10 @@ function networkCommands(state: LabState, plans: readonly HostPlan[]): string[] 
   return lines;
 }
 
-async function generateKey(path: string, comment: string): Promise<string> {
-  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
-  const publicLine = await readFile(`${path}.pub`, 'utf8');
-  return publicLine.trim().split(' ').slice(0, 2).join(' ');
-}
-
 async function prepareHostDir(plan: HostPlan, paths: LabPaths, lxd: boolean): Promise<HostPublicKey> {
   await mkdir(plan.dir, { recursive: true });
   const hostKeyPath = join(plan.dir, 'ssh_host_ed25519_key');
-  const publicKey = await generateKey(hostKeyPath, `airlock-lab ${plan.name}`);
+  const publicKey = await writeEd25519KeyFiles(hostKeyPath, `airlock-lab ${plan.name}`);
   await writeFileWithDirs(
     join(plan.dir, 'sshd_config'),
     sshdConfig({
@@ -117,38 +113,30 @@ async function prepareHostDir(plan: HostPlan, paths: LabPaths, lxd: boolean): Pr
   return { host: plan, publicKey };
 }
 
-/** Start the host's boot script inside its namespaces, detached: the spawned PID execs into the host's sshd. */
-function bootHost(plan: HostPlan, paths: LabPaths, lxd: boolean): number {
-  const logFd = openSync(join(plan.dir, 'boot.log'), 'a');
-  try {
-    const overlays = [...OVERLAID_DIRS, ...(lxd ? LXD_EXTRA_OVERLAID_DIRS : [])];
-    // node's spawn rather than execa: this is a daemon that outlives us, writing straight into its log file, with
-    // no result to await (execa's promise would settle, or reject, long after the caller moved on).
-    const subprocess = spawn(
-      'ip',
-      ['netns', 'exec', plan.netns, 'unshare', '--mount', '--uts', '--propagation', 'private', '/bin/sh', paths.bootScriptPath],
-      {
-        detached: true,
-        stdio: ['ignore', logFd, logFd],
-        env: {
-          PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-          LANG: 'C.UTF-8',
-          HOME: '/root',
-          AIRLOCK_HOSTNAME: plan.name,
-          AIRLOCK_HOST_DIR: plan.dir,
-          AIRLOCK_ADDRESSES: plan.addresses.join(' '),
-          AIRLOCK_OVERLAYS: overlays.join(' '),
-          AIRLOCK_LXD: lxd && plan.role === 'host' ? '1' : '0',
-        },
-      },
-    );
-    subprocess.on('error', () => undefined); // a failed start shows as a dead PID in waitUntilReady
-    subprocess.unref();
-    if (subprocess.pid === undefined) throw new Error(`could not start the boot process of lab host ${plan.name}`);
-    return subprocess.pid;
-  } finally {
-    closeSync(logFd);
+/** Start every host's boot script inside its namespaces, through one launcher shell; returns host name -> PID. */
+async function bootHosts(plans: readonly HostPlan[], paths: LabPaths, lxd: boolean): Promise<Map<string, number>> {
+  const overlays = [...OVERLAID_DIRS, ...(lxd ? LXD_EXTRA_OVERLAID_DIRS : [])];
+  const listPath = join(paths.stateDir, 'hosts.list');
+  // Our own names and paths only (checked by requireUsableStateDir): no spaces, nothing a shell would expand.
+  const lines = plans.map((p) => [p.netns, p.name, p.dir, p.addresses.join(','), lxd && p.role === 'host' ? '1' : '0'].join(' '));
+  await writeFileWithDirs(listPath, `${lines.join('\n')}\n`);
+  const launched = await execa('/bin/sh', [paths.launchScriptPath, paths.bootScriptPath, listPath], {
+    // Its own session: a Ctrl-C meant for the caller (or a test runner) must not reach the lab's daemons.
+    detached: true,
+    extendEnv: false,
+    env: {
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      LANG: 'C.UTF-8',
+      HOME: '/root',
+      AIRLOCK_OVERLAYS: overlays.join(' '),
+    },
+  });
+  const pids = new Map<string, number>();
+  for (const line of launched.stdout.split('\n')) {
+    const [name, pid] = line.trim().split(' ');
+    if (name && pid && /^\d+$/.test(pid)) pids.set(name, Number(pid));
   }
+  return pids;
 }
 
 function bootLogTail(plan: HostPlan): string {
@@ -159,22 +147,16 @@ function bootLogTail(plan: HostPlan): string {
   }
 }
 
-async function sshdListensInside(netns: string): Promise<boolean> {
-  const { ok, stdout } = await runQuietly('ip', ['netns', 'exec', netns, 'ss', '-Hltn', 'sport = :22']);
-  return ok && stdout.trim().length > 0;
-}
-
 async function waitUntilReady(plan: HostPlan, timeoutMs: number): Promise<void> {
   const pid = plan.sshdPid;
-  const ready = await waitFor(async () => {
-    if (pid !== undefined && !isRunning(pid)) return true; // died: report below instead of waiting out the clock
-    // The behind-jump host is, by design, unreachable from here: look from inside its own namespace.
-    return plan.role === 'behind_jump' ? sshdListensInside(plan.netns) : tcpAnswers(plan.ip, 22, 500);
-  }, timeoutMs);
-  if (pid !== undefined && !isRunning(pid)) {
+  if (pid === undefined) throw new Error(`lab host ${plan.name} was never started`);
+  // Read the host's own socket table instead of connecting: a probe connection makes sshd fork and re-exec itself,
+  // and 200 hosts probed every 50 ms would keep a 2-core machine busy doing only that.
+  const ready = await waitFor(async () => !isRunning(pid) || listensOnPort(pid, plan.ip, 22), timeoutMs);
+  if (!isRunning(pid)) {
     throw new Error(`lab host ${plan.name} failed to boot; last lines of ${join(plan.dir, 'boot.log')}:\n${bootLogTail(plan)}`);
   }
-  if (!ready) throw new Error(`lab host ${plan.name} did not answer on ${plan.ip}:22 within ${timeoutMs} ms`);
+  if (!ready) throw new Error(`lab host ${plan.name} did not listen on ${plan.ip}:22 within ${timeoutMs} ms`);
 }
 
 function readPid(path: string): number | undefined {
@@ -223,23 +205,33 @@ export async function labUp(options: LabUpOptions): Promise<LabState> {
     await mkdir(paths.hostsDir, { recursive: true });
     await mkdir('/run/sshd', { recursive: true });
     await writeFileWithDirs(paths.bootScriptPath, BOOT_SCRIPT, 0o755);
-    const clientPublicKey = await generateKey(paths.privateKeyPath, `airlock-lab-${options.name}`);
-    await chmod(paths.privateKeyPath, 0o600);
+    await writeFileWithDirs(paths.launchScriptPath, LAUNCH_SCRIPT, 0o755);
+    const clientPublicKey = await writeEd25519KeyFiles(paths.privateKeyPath, `airlock-lab-${options.name}`);
     await writeFileWithDirs(paths.authorizedKeysPath, `${clientPublicKey}\n`, 0o600);
 
+    const started = Date.now();
+    const phase = (what: string): void => log(`${what} (${((Date.now() - started) / 1000).toFixed(2)} s)`);
     const limit = pLimit(FORK_CONCURRENCY);
     const hostKeys = await Promise.all(plans.map((plan) => limit(() => prepareHostDir(plan, paths, lxd))));
+    phase(`${plans.length} host keys and configs written`);
     await writeFileWithDirs(paths.knownHostsPath, knownHostsText(hostKeys), 0o644);
 
     await ipBatch(networkCommands(state, plans));
-    log(`network ${state.addressing.subnet} on bridge ${state.bridge}, ${plans.length} namespaces`);
+    phase(`network ${state.addressing.subnet} on bridge ${state.bridge}, ${plans.length} namespaces`);
 
-    for (const plan of plans) plan.sshdPid = bootHost(plan, paths, lxd);
+    const pids = await bootHosts(plans, paths, lxd);
+    for (const plan of plans) {
+      const pid = pids.get(plan.name);
+      if (pid !== undefined) plan.sshdPid = pid;
+    }
     state.hosts = plans.map(({ addresses: _a, allowTcpForwarding: _f, ...record }) => record);
     await writeLabState(paths, state);
 
-    const readyMs = lxd ? LXD_READY_MS : SSHD_READY_MS;
+    // Booting is bound by mount-namespace work that grows with the number of hosts: allow for it.
+    const readyMs = (lxd ? LXD_READY_MS : SSHD_READY_MS) + plans.length * 500;
+    phase(`${plans.length} hosts booting`);
     await Promise.all(plans.map((plan) => waitUntilReady(plan, readyMs)));
+    phase(`${plans.length} sshd listening${lxd ? ', LXD initialised' : ''}`);
     for (const plan of plans) {
       const lxdPid = lxd && plan.role === 'host' ? readPid(join(plan.dir, 'lxd.pid')) : undefined;
       if (lxdPid !== undefined) plan.lxdPid = lxdPid;

@@ -1,0 +1,45 @@
+// The lab's two MISP bundles (v1 and v2), built from the lab images exactly as an operator builds real ones
+// (`airlock bundle build --images DIR`), and signed with the lab's own ed25519 key so that the playbooks run with
+// signature enforcement on, as an enclave would. Cached next to the images.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildFromImages } from '../../bundle/build.js';
+import { generateSigningKey, signBundleDir } from '../../bundle/signing.js';
+import { buildLabImages, type LabImageBuildOptions } from './build.js';
+import type { LabImageVersion } from './specs.js';
+
+export interface LabBundles {
+  /** bundle directory per version */
+  bundles: Record<LabImageVersion, string>;
+  /** public key that signed them (pass as misp_bundle_trusted_keys) */
+  publicKey: string;
+}
+
+/** Default cache: outside the repository, kept between runs on the same machine. */
+export const DEFAULT_LAB_CACHE = process.env['AIRLOCK_LAB_CACHE'] ?? '/var/cache/airlock-lab';
+
+export async function ensureLabBundles(options: LabImageBuildOptions): Promise<LabBundles> {
+  const sets = await buildLabImages(options);
+  const keyDir = join(options.cacheDir, 'keys');
+  const privateKey = join(keyDir, 'lab-signing.key');
+  if (!existsSync(privateKey)) {
+    await mkdir(keyDir, { recursive: true, mode: 0o700 });
+    await generateSigningKey(privateKey);
+  }
+  const publicKey = `${privateKey}.pub`;
+  const stamp = await readFile(join(options.cacheDir, 'images', 'stamp'), 'utf8');
+  const bundles = {} as Record<LabImageVersion, string>;
+  for (const set of sets) {
+    const dir = join(options.cacheDir, 'bundles', set.version);
+    bundles[set.version] = dir;
+    const builtFrom = join(options.cacheDir, 'bundles', `${set.version}.stamp`);
+    if (existsSync(join(dir, 'manifest.json.sig')) && existsSync(builtFrom) && (await readFile(builtFrom, 'utf8')) === stamp) continue;
+    await rm(dir, { recursive: true, force: true });
+    await buildFromImages(set.dir, { outDir: dir, name: 'misp-lab', version: set.version });
+    await signBundleDir(dir, privateKey);
+    await writeFile(builtFrom, stamp);
+    options.log?.(`lab bundles: built and signed ${dir}`);
+  }
+  return { bundles, publicKey };
+}
