@@ -24,7 +24,9 @@ function options(overrides: Partial<RunCliOptions>): RunCliOptions {
   };
 }
 
-describe('airlock run (CLI, local connection)', () => {
+describe('airlock run (CLI, local connection)', function () {
+  // real processes on a machine shared by many: local execs can take seconds under load
+  this.timeout(20_000);
   let dir: string;
   let inventory: string;
   let previousCwd: string;
