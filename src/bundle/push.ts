@@ -9,7 +9,8 @@ import { UnreachableError } from '../connection/errors.js';
 import { sh } from '../util/shell.js';
 import type { OpenBundle } from './bundle-dir.js';
 import type { BundleComponent } from './manifest.js';
-import { pushFile, TransferError, type PushFileOutcome, type PushProgress } from './transfer.js';
+import { pushFile, type PushFileOutcome, type PushProgress } from './transfer.js';
+import { InputError } from '../util/errors.js';
 import { ensureLxdImage, type LxdImageOutcome } from '../modules/lxd_image.js';
 
 export interface HostFileResult {
@@ -57,7 +58,7 @@ export function selectComponents(bundle: OpenBundle, names: readonly string[] | 
   if (!names || names.length === 0) return bundle.manifest.components;
   const unknown = names.filter((name) => !bundle.manifest.components.some((c) => c.name === name));
   if (unknown.length > 0) {
-    throw new TransferError('controller', 'manifest.json', `unknown component(s) ${unknown.join(', ')}; the bundle has ${bundle.manifest.components.map((c) => c.name).join(', ')}`);
+    throw new InputError(`unknown component(s) ${unknown.join(', ')}; the bundle has ${bundle.manifest.components.map((c) => c.name).join(', ')}`);
   }
   return bundle.manifest.components.filter((c) => names.includes(c.name));
 }

@@ -1,6 +1,7 @@
 // Resumable, verified push of one file to one host. The host is the judge: it reports what it holds (LXD image,
 // final file, partial upload, free space), computes the SHA-256 itself, and only a verified file gets its final name.
 import type { Connection, ExecResult } from '../connection/types.js';
+import { UnreachableError } from '../connection/errors.js';
 import { formatBytes } from './format.js';
 import {
   mkdirCommand, parseProbe, parseSha256, probeCommand, removeCommand, renameCommand, sha256Command, type ProbeResult,
@@ -136,6 +137,9 @@ export async function pushFile(initialConn: Connection, request: PushFileRequest
       bytesSent += attemptSent;
       if (error instanceof TransferError || options.signal?.aborted || !options.reconnect || attempt >= maxAttempts) {
         if (error instanceof TransferError || options.signal?.aborted) throw error;
+        const message = `transfer failed after ${attempt} attempt(s): ${(error as Error).message}`;
+        // still unreachable after the retries: keep the kind, so the host is reported unreachable, not failed
+        if (error instanceof UnreachableError) throw new UnreachableError(conn.host, `${conn.host}: ${request.fileName}: ${message}`, { cause: error });
         throw new TransferError(conn.host, request.fileName, `transfer failed after ${attempt} attempt(s): ${(error as Error).message}`, { cause: error });
       }
       conn = await options.reconnect();

@@ -3,7 +3,6 @@
 import { sh } from '../util/shell.js';
 import { cachedVerifiedBundle } from '../bundle/gate.js';
 import { pushToHost, remoteManifestName, selectComponents } from '../bundle/push.js';
-import { TransferError } from '../bundle/transfer.js';
 import { InputError } from '../util/errors.js';
 import { failOnArgError, ModuleArgError, optionalBool, optionalString, requireString } from './common.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from './types.js';
@@ -65,7 +64,7 @@ export const bundlePushModule: ModuleDefinition = {
       try {
         components = selectComponents(bundle, stringList(args, 'components'));
       } catch (error) {
-        if (error instanceof TransferError) throw new ModuleArgError(MODULE, error.message);
+        if (error instanceof InputError) throw new ModuleArgError(MODULE, error.message);
         throw error;
       }
       const result = await pushToHost(ctx.host, bundle, components, {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pushFile, TransferError, type PushFileRequest } from '../../../src/bundle/transfer.js';
 import { probeCommand, renameCommand, sha256Command } from '../../../src/bundle/remote-commands.js';
 import { FakeHost } from './fake-host.js';
+import { UnreachableError } from '../../../src/connection/errors.js';
 
 describe('bundle/transfer: resumable verified push of one file', () => {
   let local: string;
@@ -94,6 +95,15 @@ describe('bundle/transfer: resumable verified push of one file', () => {
     expect(error).to.be.instanceOf(TransferError);
     expect((error as Error).message).to.match(/fake1: img\.tar\.gz: transfer failed after 1 attempt\(s\): connection lost/);
     expect(existsSync(join(request.destDir, 'img.tar.gz.part'))).to.equal(true);
+  });
+
+  it('a host that stays unreachable through every retry is reported unreachable, not failed', async () => {
+    let reconnects = 0;
+    host.putFile = async () => { throw new UnreachableError('fake1', 'connection reset'); };
+    const error = await pushFile(host, request, { reconnect: async () => { reconnects += 1; return host; } }).then(() => undefined, (e: unknown) => e);
+    expect(reconnects).to.equal(2);
+    expect(error).to.be.instanceOf(UnreachableError);
+    expect((error as Error).message).to.equal('fake1: img.tar.gz: transfer failed after 3 attempt(s): connection reset');
   });
 
   it('refuses a file that arrives corrupted: deletes the .part and names expected vs actual sha256', async () => {
