@@ -55,8 +55,7 @@ export async function labDown(options: LabDownOptions): Promise<LabDownSummary> 
   for (const host of state?.hosts ?? []) netnsNames.add(host.netns);
 
   // Processes first: a netns (and the host's mounts) only disappear once nothing runs in them.
-  const roots: number[] = [];
-  for (const netns of netnsNames) roots.push(...(await pidsInNetns(netns)));
+  const roots = pidsInNetns([...netnsNames]);
   for (const host of state?.hosts ?? []) {
     if (host.sshdPid !== undefined) roots.push(host.sshdPid);
     if (host.lxdPid !== undefined) roots.push(host.lxdPid);
