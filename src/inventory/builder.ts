@@ -72,8 +72,17 @@ export class InventoryBuilder {
     if (group !== undefined) this.addHostToGroup(this.group(group), host);
   }
 
+  /** membership sets, so that adding thousands of hosts to one group stays linear */
+  private readonly members = new Map<string, Set<string>>();
+
   private addHostToGroup(group: GroupRecord, host: HostRecord): void {
-    if (!group.hosts.includes(host.name)) {
+    let members = this.members.get(group.name);
+    if (!members || members.size !== group.hosts.length) {
+      members = new Set(group.hosts);
+      this.members.set(group.name, members);
+    }
+    if (!members.has(host.name)) {
+      members.add(host.name);
       group.hosts.push(host.name);
       host.directGroups.push(group.name);
     }

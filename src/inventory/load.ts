@@ -3,12 +3,22 @@
 //   < group_vars/all < group_vars/<group> (same group order; per source, later sources win)
 //   < host (inventory) < host_vars/<host>
 // which is VariableManager.get_vars with the default VARIABLE_PRECEDENCE, minus play and extra vars.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InputError } from '../util/errors.js';
 import { InventoryBuilder } from './builder.js';
 import { LoadedInventory, type LoadedGroup, type LoadedHost } from './inventory.js';
 import { parseSources } from './sources.js';
 import type { Inventory, Vars } from './types.js';
 import { loadEntityVars } from './vars-files.js';
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 function merge(...layers: Vars[]): Vars {
   const out: Vars = {};
@@ -54,13 +64,17 @@ export async function loadInventory(sources: string[], options: { cwd?: string }
   const sortKey = (a: LoadedGroup, b: LoadedGroup): number =>
     a.depth - b.depth || a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
+  // most inventories have no host_vars/: look for it once per directory, not once per host
+  const hostVarsDirs: string[] = [];
+  for (const dir of dirs) if (await isDirectory(join(dir, 'host_vars'))) hostVarsDirs.push(dir);
+
   const hosts = new Map<string, LoadedHost>();
   for (const record of builder.hosts.values()) {
     const memberOf = [...builder.hostGroups(record.name)].map((g) => groups.get(g) as LoadedGroup);
     const sorted = memberOf.filter((g) => g.name !== 'all').sort(sortKey);
     const all = groups.get('all') as LoadedGroup;
     const hostFileVars: Vars[] = [];
-    for (const dir of varsDirs) hostFileVars.push(await loadEntityVars(dir, 'host_vars', record.name));
+    for (const dir of varsDirs) if (hostVarsDirs.includes(dir)) hostFileVars.push(await loadEntityVars(dir, 'host_vars', record.name));
     const vars = merge(
       all.inventoryVars,
       ...sorted.map((g) => g.inventoryVars),
