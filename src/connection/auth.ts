@@ -70,7 +70,15 @@ export async function authConfig(request: AuthRequest, source: PassphraseSource)
       decryptedKeys.set(keyFile, pending);
       pending.catch(() => decryptedKeys.delete(keyFile as string));
     }
-    const { key, passphrase } = await pending;
+    let loaded: { key: Buffer; passphrase?: string };
+    try {
+      loaded = await pending;
+    } catch (error) {
+      // The shared attempt may have been made for another host: report the failure for this one.
+      const message = error instanceof Error ? error.message : String(error);
+      throw new UnreachableError(request.host, message, { ...(request.hop === undefined ? {} : { hop: request.hop }), cause: error });
+    }
+    const { key, passphrase } = loaded;
     config.privateKey = key;
     if (passphrase !== undefined) config.passphrase = passphrase;
     config.methods.push(`publickey (${keyFile})`);

@@ -9,7 +9,7 @@ import { CommandTimeoutError, UnreachableError } from '../../../src/connection/e
 import type { Connection } from '../../../src/connection/types.js';
 import type { ConnectionPool } from '../../../src/connection/pool.js';
 import { quote } from '../../../src/util/shell.js';
-import { dropSessions, labContext, type LabContext } from './lab-context.js';
+import { dropSessions, labContext, setLink, type LabContext } from './lab-context.js';
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
@@ -102,6 +102,29 @@ describe('connection: commands and files on a lab host', function () {
       expect(again.stdout.trim()).to.equal(victim);
     } finally {
       await dropping.closeAll();
+    }
+  });
+
+  it('detects a host that goes silent (link down) by keepalive and rejects pending commands, never hanging', async () => {
+    const victim = ctx.lab.hosts[8]?.name as string;
+    const silent = ctx.pool({ keepaliveIntervalMs: 500, keepaliveCountMax: 2 });
+    try {
+      const c = await silent.get(victim, ctx.vars(victim));
+      const running = c.exec('sleep 60');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = Date.now();
+      setLink(ctx.lab, victim, false);
+      try {
+        await running;
+        expect.fail('the command finished although its host went silent');
+      } catch (error) {
+        expect(error).to.be.instanceOf(UnreachableError);
+        expect((error as Error).message).to.match(/Keepalive timeout/);
+      }
+      expect(Date.now() - started).to.be.lessThan(6000);
+    } finally {
+      setLink(ctx.lab, victim, true);
+      await silent.closeAll();
     }
   });
 

@@ -45,11 +45,21 @@ interface LabStateHost {
   sshdPid: number;
 }
 
-/** Kill every sshd session process of a host (not its listener): each open connection drops, the host stays up. */
-export function dropSessions(lab: LabInfo, host: string): number {
+function netnsOf(lab: LabInfo, host: string): LabStateHost {
   const state = JSON.parse(readFileSync(`${lab.stateDir}/state.json`, 'utf8')) as { hosts: LabStateHost[] };
   const record = state.hosts.find((h) => h.name === host);
   if (!record) throw new Error(`no lab host ${host}`);
+  return record;
+}
+
+/** Take a host's network link down (packets vanish silently, no FIN/RST) or bring it back up. */
+export function setLink(lab: LabInfo, host: string, up: boolean): void {
+  execFileSync('ip', ['netns', 'exec', netnsOf(lab, host).netns, 'ip', 'link', 'set', 'eth0', up ? 'up' : 'down']);
+}
+
+/** Kill every sshd session process of a host (not its listener): each open connection drops, the host stays up. */
+export function dropSessions(lab: LabInfo, host: string): number {
+  const record = netnsOf(lab, host);
   const pids = execFileSync('ip', ['netns', 'pids', record.netns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
   let killed = 0;
   for (const pid of pids) {
