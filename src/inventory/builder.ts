@@ -34,6 +34,8 @@ export class InventoryBuilder {
   /** in the order hosts were first seen: the order ansible's pattern matching walks hosts */
   readonly hosts = new Map<string, HostRecord>();
   readonly warnings: string[] = [];
+  /** the file being parsed: a host records the first one it appears in as inventory_file / inventory_dir */
+  currentSource: { file: string; dir: string | null } | undefined;
 
   constructor() {
     this.addGroup('all');
@@ -67,6 +69,9 @@ export class InventoryBuilder {
     if (!host) {
       host = { name, vars: {}, directGroups: [], declaredAt: at };
       this.hosts.set(name, host);
+      // as ansible: the source a host first appears in, as host variables (ansible-inventory does not print them)
+      setVar(host.vars, 'inventory_file', this.currentSource?.file ?? null);
+      setVar(host.vars, 'inventory_dir', this.currentSource?.dir ?? null);
       if (port !== undefined) setVar(host.vars, 'ansible_port', port);
     }
     if (group !== undefined) this.addHostToGroup(this.group(group), host);

@@ -13,7 +13,7 @@ export interface LoadedGroup extends InventoryGroup {
 }
 
 export interface LoadedHost extends InventoryHost {
-  /** the host's variables from inventory files and host_vars/ only (what `ansible-inventory --list --export` shows) */
+  /** the host's variables from inventory files and host_vars/ only (including ansible's inventory_file and inventory_dir) (what `ansible-inventory --list --export` shows) */
   ownVars: Vars;
 }
 

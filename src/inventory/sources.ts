@@ -1,7 +1,7 @@
 // Turning `-i` arguments into parsed inventory, as ansible's InventoryManager does: a comma list is a host list,
 // a directory contributes its files (sorted, with ansible's ignore rules), a file is YAML or INI.
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { InputError } from '../util/errors.js';
 import { parseAddress } from './address.js';
 import type { InventoryBuilder } from './builder.js';
@@ -74,7 +74,9 @@ async function parsePath(path: string, inventory: InventoryBuilder): Promise<voi
     return;
   }
   // ansible runs executable files as inventory scripts; airlock never executes inventory, it reads it as data
+  inventory.currentSource = { file: path, dir: dirname(path) };
   await parseFile(path, inventory);
+  inventory.currentSource = undefined;
 }
 
 /** Parse every source in order into `inventory`; returns where to look for group_vars/ and host_vars/. */
@@ -90,7 +92,9 @@ export async function parseSources(sources: string[], cwd: string, inventory: In
         exists = false;
       }
       if (!exists) {
+        inventory.currentSource = { file: source, dir: null };
         parseHostList(source, inventory);
+        inventory.currentSource = undefined;
         continue;
       }
     }

@@ -16,7 +16,11 @@ describe('inventory: variable precedence', () => {
     });
     try {
       const inventory = await loadInventory(['inv/hosts.ini'], { cwd: tree.dir });
-      expect(inventory.hosts.get('h1')?.vars).to.deep.equal({ v: 'host', a: 'all', p: 'parent', g: 'host_vars_h1', from_gv_all: true, only_host: 1 });
+      expect(inventory.hosts.get('h1')?.vars).to.deep.equal({
+        v: 'host', a: 'all', p: 'parent', g: 'host_vars_h1', from_gv_all: true, only_host: 1,
+        // ansible's record of where the host was defined, usable in templates
+        inventory_file: tree.path('inv/hosts.ini'), inventory_dir: tree.path('inv'),
+      });
       expect(inventory.hosts.get('h2')?.vars).to.deep.include({ v: 'child', g: 'group_vars_child' });
       expect(inventory.hosts.get('h2')?.groups).to.deep.equal(['all', 'parent', 'child']);
       // inventory-file vars lose to group_vars/ files even for a shallower group
@@ -32,7 +36,7 @@ describe('inventory: variable precedence', () => {
     });
     try {
       const inventory = await loadInventory([tree.path('hosts.yml')]);
-      expect(inventory.hosts.get('h')?.vars).to.deep.equal({ who: 'a_high', other: 'c' });
+      expect(inventory.hosts.get('h')?.vars).to.deep.include({ who: 'a_high', other: 'c' });
       expect(inventory.groups.get('a_high')?.priority).to.equal(5);
       expect(inventory.groups.get('a_high')?.vars).to.not.have.property('ansible_group_priority');
     } finally {
@@ -48,7 +52,7 @@ describe('inventory: variable precedence', () => {
     });
     try {
       const inventory = await loadInventory([tree.path('one/hosts.yml'), tree.path('two/hosts')]);
-      expect(inventory.hosts.get('w1')?.vars).to.deep.equal({ x: 'two', keep: true, from_two: true });
+      expect(inventory.hosts.get('w1')?.vars).to.deep.equal({ x: 'two', keep: true, from_two: true, inventory_file: tree.path('one/hosts.yml'), inventory_dir: tree.path('one') });
       expect([...inventory.hosts.keys()]).to.deep.equal(['w1', 'w2']);
     } finally {
       tree.remove();
