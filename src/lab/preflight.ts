@@ -22,7 +22,6 @@ const BASE_BINARIES: RequiredBinary[] = [
   { binary: 'ip', debianPackage: 'iproute2' },
   { binary: 'unshare', debianPackage: 'util-linux' },
   { binary: 'nsenter', debianPackage: 'util-linux' },
-  { binary: 'ss', debianPackage: 'iproute2' },
 ];
 const LXD_BINARIES: RequiredBinary[] = [
   { binary: 'lxd', debianPackage: 'lxd' },
