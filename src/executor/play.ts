@@ -14,8 +14,10 @@ import { errorMessage, sleep } from './task.js';
 import type { RunScope } from './variables.js';
 
 export interface PlayOutcome {
-  /** the rollout stopped: no later batch nor play runs */
+  /** no later batch nor play runs (also when every host failed or was unreachable, as Ansible stops then) */
   halted: boolean;
+  /** a rollout_halted was reported: the run counts as failed (exit 2) even if only hosts were unreachable */
+  rolloutHalted: boolean;
 }
 
 function now(): string {
@@ -108,7 +110,7 @@ export async function runPlay(ctx: PlayContext, play: Play): Promise<PlayOutcome
   if (names.length === 0) {
     ctx.deps.emit({ type: 'message', level: 'warning', text: `play '${play.name}': no hosts matched '${play.hosts}', skipping`, at: now() });
     ctx.deps.emit({ type: 'play_end', play: play.name, at: now() });
-    return { halted: false };
+    return { halted: false, rolloutHalted: false };
   }
   for (const name of names) {
     const host = ctx.hosts.get(name) as HostState;
@@ -122,6 +124,7 @@ export async function runPlay(ctx: PlayContext, play: Play): Promise<PlayOutcome
   const handlers = [...play.handlers];
   const limit = pLimit(Math.max(1, ctx.options.forks || DEFAULT_FORKS));
   let halted = false;
+  let rolloutHalted = false;
 
   for (const [index, batchNames] of batches.entries()) {
     if (ctx.options.signal.aborted) break;
@@ -130,6 +133,7 @@ export async function runPlay(ctx: PlayContext, play: Play): Promise<PlayOutcome
       if (!go) {
         emitHalt(ctx, play, index, 'the operator declined the next batch', ordered, batches.slice(index).flat());
         halted = true;
+        rolloutHalted = true;
         break;
       }
     }
@@ -157,6 +161,7 @@ export async function runPlay(ctx: PlayContext, play: Play): Promise<PlayOutcome
       // any_errors_fatal / a failure threshold also ends the play for the hosts of this batch that were fine
       if (isRollout || play.anyErrorsFatal || play.maxFailPercentage !== undefined) {
         emitHalt(ctx, play, index + 1, decision.reason ?? 'failure threshold reached', ordered, batches.slice(index + 1).flat());
+        rolloutHalted = true;
       }
       halted = true;
       break;
@@ -165,7 +170,7 @@ export async function runPlay(ctx: PlayContext, play: Play): Promise<PlayOutcome
     if (index < batches.length - 1 && play.batchPause) await sleep(rt, play.batchPause * 1000);
   }
   ctx.deps.emit({ type: 'play_end', play: play.name, at: now() });
-  return { halted };
+  return { halted, rolloutHalted };
 }
 
 function emitHalt(ctx: PlayContext, play: Play, batch: number, reason: string, ordered: string[], untouched: string[]): void {

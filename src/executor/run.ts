@@ -51,10 +51,8 @@ export async function runPlaybooks(playbooks: Playbook[], inventory: Inventory, 
       for (const play of playbook.plays) {
         if (options.signal.aborted) break outer;
         const outcome = await runPlay({ deps: tracking, options, run, hosts, startAt }, play);
-        if (outcome.halted) {
-          halted = true;
-          break outer;
-        }
+        if (outcome.rolloutHalted) halted = true;
+        if (outcome.halted) break outer;
       }
     }
   } finally {

@@ -40,6 +40,13 @@ describe('executor strategies', () => {
     expect(outcome.exitCode).to.equal(4);
   });
 
+  it('every host unreachable: the play stops and the run exits 4, not 2', async () => {
+    const { recorder, outcome } = await runFake([play({ tasks: [cmd('s1', 'step1')] }), play({ name: 'later', tasks: [cmd('s2', 'step2')] })], { unreachable: ['h1', 'h2', 'h3'] });
+    expect(recorder.resultsFor('s1').map((result) => result.status)).to.deep.equal(['unreachable', 'unreachable', 'unreachable']);
+    expect(recorder.resultsFor('s2')).to.have.length(0);
+    expect(outcome.exitCode).to.equal(4);
+  });
+
   it('forks caps how many hosts run at once', async () => {
     const recorder = new Recorder();
     let running = 0;
