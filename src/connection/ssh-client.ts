@@ -39,6 +39,9 @@ function describe(error: SocketError, params: HopParams, methods: string[], time
   if (error.code === 'ECONNREFUSED') return `connection refused by ${where}`;
   if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return `no route to ${where}`;
   if (error.code === 'ECONNRESET') return `connection to ${where} reset`;
+  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
+    return `cannot resolve ${params.address} (set ansible_host; a jump named by inventory host needs that host in the inventory)`;
+  }
   if (/open failure|Connection refused/i.test(error.message)) return `connection refused by ${where} (${error.message})`;
   return `cannot connect to ${where}: ${error.message}`;
 }
@@ -79,6 +82,12 @@ export async function openSshClient(params: HopParams, store: KnownHostsStore, p
       const label = params.hop ?? params.host;
       settle(new UnreachableError(params.host, `${label}: ${describe(error, params, auth.methods, params.connectTimeoutMs)}`, { ...hopOption, cause: error }));
     });
+    // Servers that take passwords only through keyboard-interactive (PAM) ask their prompts there; answer each with
+    // the configured password. Never set up unless the inventory gave a password.
+    if (auth.password !== undefined) {
+      const password = auth.password;
+      client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => password)));
+    }
     client.once('close', () => settle(new UnreachableError(params.host, `${params.hop ?? params.host}: connection to ${params.address}:${params.port} closed during the handshake`, hopOption)));
     client.connect({
       host: params.address,
@@ -92,7 +101,7 @@ export async function openSshClient(params: HopParams, store: KnownHostsStore, p
       ...(auth.privateKey === undefined ? {} : { privateKey: auth.privateKey }),
       ...(auth.passphrase === undefined ? {} : { passphrase: auth.passphrase }),
       ...(auth.agent === undefined ? {} : { agent: auth.agent }),
-      ...(auth.password === undefined ? {} : { password: auth.password }),
+      ...(auth.password === undefined ? {} : { password: auth.password, tryKeyboard: true }),
       hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
         store.verify(target, key).then(
           () => verify(true),
