@@ -96,8 +96,8 @@ class LoadSession implements TaskLoaderSession {
     const dir = await findRoleDir(name, this.searchDirs, where, relativeTo);
     const onDisk = await readRole(dir, name.split('/').pop() ?? name, tasksFrom, where);
     const identity = `${dir}\0${tasksFrom ?? 'main'}\0${JSON.stringify(params)}`;
-    if (deduplicate && this.rolesSeen.has(identity) && !onDisk.allowDuplicates) return [];
     if (this.importChain.includes(identity)) throw source.error(at, `role dependency loop: role '${name}' depends on itself`);
+    if (deduplicate && this.rolesSeen.has(identity) && !onDisk.allowDuplicates) return [];
     this.rolesSeen.add(identity);
     this.importChain.push(identity);
     try {

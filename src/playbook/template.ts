@@ -150,7 +150,11 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
     get(name: string): unknown {
       if (this.resolved.has(name)) return this.resolved.get(name);
       const raw = this.vars[name];
-      if (NEVER_TEMPLATED.has(name) || !containsTemplate(raw)) return raw;
+      if (NEVER_TEMPLATED.has(name)) return raw;
+      if (!containsTemplate(raw)) {
+        this.resolved.set(name, raw); // a large plain dict is scanned once per render, not once per access
+        return raw;
+      }
       const loopStart = this.resolving.indexOf(name);
       if (loopStart >= 0) {
         const chain = [...this.resolving.slice(loopStart), name].join(' -> ');
