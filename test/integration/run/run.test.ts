@@ -126,6 +126,18 @@ describe('airlock run on the lab', function () {
     expect(counter.stdout).to.equal('3');
   });
 
+  it('a failing canary halts the rollout: exit 2, other hosts untouched and named', async () => {
+    const hosts = lab.hosts.slice(0, FEW).map((host) => host.name);
+    const run = await airlockRun('canary.yml', ['--limit', hosts.join(',')]);
+    expect(run.exitCode, run.stdout).to.equal(2);
+    const halted = run.report.plays[0]?.halted;
+    expect(halted?.changedHosts).to.deep.equal([hosts[0]]);
+    expect(halted?.untouchedHosts).to.deep.equal(hosts.slice(1));
+    expect(run.stdout).to.match(/ROLLOUT HALTED/);
+    expect((await onHost(hosts[0] as string, 'cat /srv/airlock-run/version')).stdout).to.equal('2');
+    for (const host of hosts.slice(1)) expect((await onHost(host, 'test -e /srv/airlock-run')).rc, host).to.equal(1);
+  });
+
   it('--limit that matches nothing is an input error (exit 1) and runs nothing', async () => {
     const result = await execa('node', [BIN, 'run', join(FIXTURES, 'site.yml'), '-i', lab.inventoryPath, '--limit', 'no-such-host'], { cwd: work, reject: false });
     expect(result.exitCode).to.equal(1);
