@@ -44,8 +44,8 @@ describe('connection: commands and files on a lab host', function () {
   });
 
   it('kills a command past its timeout and the connection stays usable', async () => {
-    const pidFile = `/tmp/airlock-timeout-${process.pid}.pid`;
-    const marker = `/tmp/airlock-timeout-${process.pid}.done`;
+    const pidFile = `/srv/airlock-timeout-${process.pid}.pid`;
+    const marker = `/srv/airlock-timeout-${process.pid}.done`;
     const started = Date.now();
     try {
       await conn.exec(`echo $$ > ${quote(pidFile)}; sleep 30; touch ${quote(marker)}`, { timeoutMs: 500 });
@@ -65,7 +65,7 @@ describe('connection: commands and files on a lab host', function () {
     const capped = ctx.pool({ maxChannelsPerHost: 3 });
     try {
       const c = await capped.get(host, ctx.vars(host));
-      const slots = `/tmp/airlock-slots-${process.pid}`;
+      const slots = `/srv/airlock-slots-${process.pid}`;
       await c.exec(`rm -rf ${quote(slots)} && mkdir ${quote(slots)}`);
       // each command counts the commands running alongside it
       const results = await Promise.all(
@@ -73,6 +73,7 @@ describe('connection: commands and files on a lab host', function () {
       );
       expect(results.every((r) => r.rc === 0)).to.equal(true);
       expect(Math.max(...results.map((r) => Number(r.stdout.trim())))).to.be.at.most(3);
+      await c.exec(`rm -rf ${quote(slots)}`);
     } finally {
       await capped.closeAll();
     }
@@ -132,7 +133,7 @@ describe('connection: commands and files on a lab host', function () {
     const local = join(dir, 'bundle.bin');
     const content = randomBytes(8 * 1024 * 1024);
     writeFileSync(local, content);
-    const remote = `/tmp/airlock-upload-${process.pid}.bin`;
+    const remote = `/srv/airlock-upload-${process.pid}.bin`;
     const abort = new AbortController();
     let seen = 0;
     try {
@@ -164,11 +165,11 @@ describe('connection: commands and files on a lab host', function () {
   });
 
   it('writes content with a mode and stats paths (missing is undefined)', async () => {
-    const remote = `/tmp/airlock-content-${process.pid}.txt`;
+    const remote = `/srv/airlock-content-${process.pid}.txt`;
     await conn.putContent('hello lab\n', remote, { mode: 0o640 });
     expect(await conn.stat(remote)).to.include({ size: 10, mode: 0o640, isFile: true, isDirectory: false });
     expect(await conn.stat('/tmp')).to.include({ isDirectory: true });
-    expect(await conn.stat(`/tmp/airlock-missing-${process.pid}`)).to.equal(undefined);
+    expect(await conn.stat(`/srv/airlock-missing-${process.pid}`)).to.equal(undefined);
     expect((await conn.exec(`cat ${quote(remote)}; rm -f ${quote(remote)}`)).stdout).to.equal('hello lab\n');
   });
 });
