@@ -44,6 +44,12 @@ function getAttribute(item: unknown, path: unknown): unknown {
   return current;
 }
 
+function getAttributeOrIndex(container: unknown, key: unknown): unknown {
+  if (Array.isArray(container) && typeof key === 'number') return container[key] ?? new TemplateUndefined(`list index ${key} out of range`);
+  if (isMapping(container) && Object.prototype.hasOwnProperty.call(container, String(key))) return container[String(key)];
+  return new TemplateUndefined(`'${pyTypeName(container)} object' has no attribute '${String(key)}'`);
+}
+
 function toBool(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value === 1;
@@ -394,6 +400,12 @@ export function buildFilters(lookup: FilterLookup): Record<string, FilterFunctio
       const a = sequence(value);
       const b = sequence(other);
       return uniqueList([...a.filter((x) => !b.some((y) => pyEquals(x, y))), ...b.filter((y) => !a.some((x) => pyEquals(x, y)))]);
+    },
+    // groups['web'] | map('extract', hostvars, 'ansible_host'): look each item up in a container
+    extract: (value, container, morekeys) => {
+      let found: unknown = getAttributeOrIndex(container, value);
+      for (const key of morekeys === undefined ? [] : Array.isArray(morekeys) ? morekeys : [morekeys]) found = getAttributeOrIndex(found, key);
+      return found;
     },
     to_uuid: (value) => {
       const hex = createHash('sha1').update(Buffer.from('361e6d51faec444a9404189d5c8b3c48', 'hex')).update(pyStr(value)).digest('hex');

@@ -15,6 +15,7 @@ import { currentVariableScope } from './template-runtime.js';
 import { ACCEPTS_UNDEFINED, buildFilters, type FilterFunction, type TestFunction } from './template-filters.js';
 import { TESTS_ACCEPTING_UNDEFINED, buildTests } from './template-tests.js';
 import { buildGlobals } from './template-globals.js';
+import { toNunjucksSyntax } from './template-syntax.js';
 import { isMapping, pyTruthy } from './python-values.js';
 
 export { TemplateError } from './template-errors.js';
@@ -130,7 +131,7 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   function compile(source: string): Compiled {
     let compiled = useCache ? cache.get(source) : undefined;
     if (compiled === undefined) {
-      compiled = new nunjucks.Template(source, env, undefined, true) as unknown as Compiled;
+      compiled = new nunjucks.Template(toNunjucksSyntax(source), env, undefined, true) as unknown as Compiled;
       if (useCache) {
         if (cache.size >= cacheSize) cache.clear();
         cache.set(source, compiled);

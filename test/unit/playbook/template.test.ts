@@ -250,6 +250,11 @@ describe('templating: filters', () => {
     ['{{ port | type_debug }}', 'int'],
     ['{{ [1, 2] | difference([2]) }}', [1]],
     ['{{ name.startswith("web") }}', true],
+    ['{{ users.0.name }}', 'alice'],
+    ['{{ [[1, 2]].0.1 }}', 2],
+    ['{{ "v1.2" ~ 1.5 }} 3.0', 'v1.21.5 3.0'],
+    ['{% set total = port + 1 %}{{ total }}', '8081'],
+    ['{{ (users | first).uid // 2 }}', 500],
     ['{{ config.items() | list | length }}', 2],
   ];
   for (const [template, expected] of table) {
@@ -302,6 +307,7 @@ describe('templating: globals', () => {
       ansible_facts: { distribution: 'Debian' },
     };
     expect(templater.render('{{ hostvars[groups.web[1]].ansible_host }}', runVars)).to.equal('10.0.0.2');
+    expect(templater.render('{{ groups.web[1:] | map("extract", hostvars, "ansible_host") | list }}', runVars)).to.deep.equal(['10.0.0.2']);
     expect(templater.render('{{ ansible_play_hosts | length }} {{ ansible_facts.distribution }} {{ inventory_hostname }}', runVars)).to.equal('2 Debian web01');
   });
 
