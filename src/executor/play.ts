@@ -8,7 +8,8 @@ import { orderHosts, planBatches, shouldHalt } from './batches.js';
 import { DEFAULT_FORKS, type ExecutorDeps, type ExecutorOptions } from './deps.js';
 import { flushHandlers } from './handlers.js';
 import type { HostState } from './host-state.js';
-import type { PlayRuntime } from './runtime.js';
+import { rootFrame, type PlayRuntime } from './runtime.js';
+import { runActionOnHosts } from './actions.js';
 import { runSection } from './strategy.js';
 import { errorMessage, sleep } from './task.js';
 import type { RunScope } from './variables.js';
@@ -85,7 +86,9 @@ async function runBatch(rt: PlayRuntime): Promise<void> {
     }
   }));
   if (play.gatherFacts && rt.deps.findModule('setup')) {
-    await runSection(rt, [syntheticTask(play, 'setup', 'Gathering Facts', {})], activeHosts());
+    // straight to the hosts: facts are gathered whatever --tags or --start-at-task say, as in Ansible
+    const failed = await runActionOnHosts(rt, syntheticTask(play, 'setup', 'Gathering Facts', {}), activeHosts(), rootFrame());
+    for (const host of failed) host.status = 'failed';
   }
   const sections: Task[][] = [play.preTasks, play.tasks, play.postTasks];
   for (const tasks of sections) {

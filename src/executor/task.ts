@@ -186,8 +186,12 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
     signal: rt.options.signal,
   };
 
-  const retrying = task.until !== undefined;
-  const attempts = retrying ? Math.max(1, task.retries ?? DEFAULT_RETRIES) : 1;
+  // ansible-core's count: the first run plus `retries` retries (retries 3 = up to 4 runs; retries <= 0 = one run).
+  // `retries` without `until` retries until the task succeeds (ansible-core 2.16, ansible/ansible#81531).
+  const retrying = task.until !== undefined || (task.retries !== undefined && task.retries > 0);
+  const retries = task.retries ?? DEFAULT_RETRIES;
+  const attempts = retrying ? (retries <= 0 ? 1 : retries + 1) : 1;
+  const untilCondition = task.until ?? `${task.register ?? '__airlock_result'} is succeeded`;
   const delayMs = (task.delay ?? DEFAULT_DELAY_S) * 1000;
   let outcome: ItemOutcome = failure('not run');
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -199,7 +203,7 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
       }
       outcome = failure(error instanceof CommandTimeoutError ? error.message : `${module.name} failed: ${errorMessage(error)}`);
     }
-    const resultVars = (): Vars => (task.register ? { ...vars, [task.register]: registeredItem(outcome) } : vars);
+    const resultVars = (): Vars => ({ ...vars, [task.register ?? '__airlock_result']: registeredItem(outcome) });
     try {
       if (task.changedWhen !== undefined && !outcome.skipped) {
         outcome.changed = task.changedWhen.every((condition) => templater.test(condition, resultVars()));
@@ -216,15 +220,16 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
     outcome.attempts = attempt;
     let done: boolean;
     try {
-      done = templater.test(task.until as string, resultVars());
+      done = templater.test(untilCondition, resultVars());
     } catch (error) {
       outcome = { ...outcome, failed: true, msg: `until: ${errorMessage(error)}` };
+      outcome.attempts = attempt;
       break;
     }
     if (done) break;
     if (attempt === attempts) {
       outcome.failed = true;
-      outcome.msg ??= `still failing after ${attempts} attempts (until: ${task.until as string})`;
+      outcome.msg ??= `still failing after ${attempts} attempts (until: ${untilCondition})`;
       break;
     }
     if (rt.options.signal.aborted) break;

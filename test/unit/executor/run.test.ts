@@ -30,8 +30,9 @@ describe('executor run: tags, batches, exit codes', () => {
     const tasks = [cmd('one', 'one', { tags: ['a'] }), cmd('two', 'two', { tags: ['b'] }), cmd('three', 'three', { tags: ['a'] })];
     const tagged = await runFake([play({ tasks })], { tags: ['a'], inventory: fakeInventory({ web: ['h1'] }) });
     expect(tagged.recorder.callsOf('command').map((call) => call.args['cmd'])).to.deep.equal(['one', 'three']);
-    const started = await runFake([play({ tasks })], { startAtTask: 'two', inventory: fakeInventory({ web: ['h1'] }) });
+    const started = await runFake([play({ gatherFacts: true, tasks })], { startAtTask: 'two', inventory: fakeInventory({ web: ['h1'] }) });
     expect(started.recorder.callsOf('command').map((call) => call.args['cmd'])).to.deep.equal(['two', 'three']);
+    expect(started.recorder.callsOf('setup')).to.have.length(1);
   });
 
   it('exit codes: 0 ok, 2 failed (even with unreachable), 4 unreachable only', () => {

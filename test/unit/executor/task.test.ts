@@ -66,13 +66,21 @@ describe('executor: one task on one host', () => {
     expect(outcome.exitCode).to.equal(0);
   });
 
-  it('fails after the last retry', async () => {
+  it('fails after the last retry: the first run plus `retries` retries, as ansible-core counts', async () => {
     const recorder = new Recorder();
     recorder.commandBehaviour = () => ({ changed: false, rc: 0, stdout: 'starting' });
     const { outcome } = await runFake([play({ tasks: [cmd('wait', 'status', { register: 's', until: 's.stdout == "ready"', retries: 2, delay: 0 })] })], { inventory: oneHost, recorder });
-    expect(recorder.callsOf('command')).to.have.length(2);
+    expect(recorder.callsOf('command')).to.have.length(3);
     expect(recorder.resultsFor('wait')[0]?.status).to.equal('failed');
     expect(outcome.exitCode).to.equal(2);
+  });
+
+  it('retries without until retries until the task succeeds', async () => {
+    const recorder = new Recorder();
+    recorder.commandBehaviour = (_args, _host, attempt) => ({ changed: true, rc: attempt < 2 ? 1 : 0 });
+    const { outcome } = await runFake([play({ tasks: [cmd('flaky', 'flaky', { retries: 3, delay: 0 })] })], { inventory: oneHost, recorder });
+    expect(recorder.callsOf('command')).to.have.length(2);
+    expect(outcome.exitCode).to.equal(0);
   });
 
   it('ignore_errors turns a failure into ignored and the host continues', async () => {
