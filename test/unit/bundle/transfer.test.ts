@@ -8,7 +8,9 @@ import { probeCommand, renameCommand, sha256Command } from '../../../src/bundle/
 import { FakeHost } from './fake-host.js';
 import { UnreachableError } from '../../../src/connection/errors.js';
 
-describe('bundle/transfer: resumable verified push of one file', () => {
+describe('bundle/transfer: resumable verified push of one file', function () {
+  // every fake-host command is a real /bin/sh: slow when the shared machine is loaded
+  this.timeout(60_000);
   let local: string;
   let host: FakeHost;
   let request: PushFileRequest;
