@@ -5,7 +5,17 @@ import type { ActionTask } from '../playbook/types.js';
 import { applyOutcome } from './apply.js';
 import type { HostState } from './host-state.js';
 import type { ActionOutcome, Frame, PlayRuntime } from './runtime.js';
-import { executeAction, taskLabel } from './task.js';
+import { errorMessage, executeAction, taskLabel } from './task.js';
+import type { TaskResult } from '../report/result.js';
+
+/** A bug or an unexpected error while running one task on one host fails that task on that host, not the run. */
+function internalFailure(task: ActionTask, host: HostState, label: string, error: unknown): { outcome: ActionOutcome; result: TaskResult } {
+  const msg = `internal error: ${errorMessage(error)}`;
+  return {
+    outcome: { status: 'failed', registered: { changed: false, failed: true, msg }, items: [], facts: {}, gatheredFacts: {} },
+    result: { host: host.name, task: label, action: task.module, status: 'failed', changed: false, msg, startedAt: new Date().toISOString(), durationMs: 0 },
+  };
+}
 
 /** Runs the task on every host; returns the hosts that failed it (not ignored, not unreachable). */
 export async function runActionOnHosts(rt: PlayRuntime, task: ActionTask, hosts: HostState[], frame: Frame): Promise<Set<HostState>> {
@@ -19,7 +29,7 @@ export async function runActionOnHosts(rt: PlayRuntime, task: ActionTask, hosts:
       const first = shared === undefined;
       if (!shared) {
         rt.deps.emit({ type: 'task_start', host: host.name, task: label, ...(task.role ? { role: task.role.name } : {}), at: new Date().toISOString() });
-        shared = executeAction(rt, task, host, frame).then(({ outcome, result }) => {
+        shared = executeAction(rt, task, host, frame).catch((error: unknown) => internalFailure(task, host, label, error)).then(({ outcome, result }) => {
           if (applyOutcome(rt, task, host, frame, outcome, result, { report: true })) failed.add(host);
           return outcome;
         });
@@ -32,7 +42,7 @@ export async function runActionOnHosts(rt: PlayRuntime, task: ActionTask, hosts:
       return;
     }
     rt.deps.emit({ type: 'task_start', host: host.name, task: label, ...(task.role ? { role: task.role.name } : {}), at: new Date().toISOString() });
-    const { outcome, result } = await executeAction(rt, task, host, frame);
+    const { outcome, result } = await executeAction(rt, task, host, frame).catch((error: unknown) => internalFailure(task, host, label, error));
     if (applyOutcome(rt, task, host, frame, outcome, result, { report: true })) failed.add(host);
   };
   await Promise.all(hosts.map((host) => rt.limit(() => (throttle ? throttle(() => runOne(host)) : runOne(host)))));

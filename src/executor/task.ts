@@ -162,8 +162,17 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
     return failure(`${module.name} on ${host.name}, task '${taskLabel(rt, task, vars)}': ${invalid}`);
   }
 
-  const become = task.become ?? frame.inherited.become ?? rt.play.become;
-  const becomeUser = task.becomeUser ?? frame.inherited.becomeUser ?? rt.play.becomeUser ?? 'root';
+  // host variables ansible_become / ansible_become_user count between the play's keyword and the task's, as in Ansible
+  let varBecome: boolean | undefined;
+  let varBecomeUser: string | undefined;
+  try {
+    if ('ansible_become' in vars) varBecome = /^(true|yes|on|1)$/i.test(String(templater.render(vars['ansible_become'], vars)));
+    if (typeof vars['ansible_become_user'] === 'string') varBecomeUser = templater.renderString(vars['ansible_become_user'], vars);
+  } catch (error) {
+    return failure(`ansible_become: ${errorMessage(error)}`);
+  }
+  const become = task.become ?? frame.inherited.become ?? varBecome ?? rt.play.become;
+  const becomeUser = task.becomeUser ?? frame.inherited.becomeUser ?? varBecomeUser ?? rt.play.becomeUser ?? 'root';
   const check = task.checkMode ?? frame.inherited.checkMode ?? rt.options.check;
   let conn: Connection;
   try {

@@ -128,6 +128,12 @@ describe('executor: one task on one host', () => {
     expect(local?.become).to.equal(undefined);
   });
 
+  it('ansible_become host variables apply when the task does not say', async () => {
+    const { recorder } = await runFake([play({ tasks: [cmd('a', 'id'), cmd('b', 'id', { become: false })] })],
+      { inventory: fakeInventory({ web: ['h1'] }, { h1: { ansible_become: 'yes', ansible_become_user: 'misp' } }) });
+    expect(recorder.callsOf('command').map((call) => call.become)).to.deep.equal([{ user: 'misp' }, undefined]);
+  });
+
   it('no_log marks the result so that reporters hide it', async () => {
     const { recorder } = await runFake([play({ tasks: [cmd('secret', 'echo s3cret', { noLog: true })] })], { inventory: oneHost });
     expect(recorder.resultsFor('secret')[0]?.noLog).to.equal(true);
