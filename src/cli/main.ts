@@ -12,7 +12,12 @@ import { register as registerRollback } from './rollback.js';
 import { register as registerStatus } from './status.js';
 import { register as registerDemo } from './demo.js';
 
+// Set by scripts/package.ts (esbuild `define`) in the self-contained artifact, where no package.json sits beside
+// the code; the checkout has none defined and reads package.json. `typeof` keeps the undefined global harmless.
+declare const __AIRLOCK_VERSION__: string | undefined;
+
 function packageVersion(): string {
+  if (typeof __AIRLOCK_VERSION__ === 'string') return __AIRLOCK_VERSION__;
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
