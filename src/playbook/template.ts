@@ -222,18 +222,24 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
     return value;
   }
 
-  function unwrapBraces(expression: string): string {
+  /** `when: "{{ x }}"` is `x`; `when: "{{ a }} == 1"` renders the braces first (as Ansible, with its warning). */
+  function bareExpression(expression: string, scope: VariableScope): string {
     const trimmed = expression.trim();
-    return singleExpression(trimmed) ?? trimmed;
+    const single = singleExpression(trimmed);
+    if (single !== undefined) return single;
+    return trimmed.includes('{{') ? renderToString(trimmed, scope) : trimmed;
   }
 
   return {
     render: (value, vars) => renderDeep(value, new LazyScope(vars)),
     renderString: (template, vars) => renderToString(template, new LazyScope(vars)),
-    evaluate: (expression, vars) => evaluateIn(unwrapBraces(expression), new LazyScope(vars), expression),
+    evaluate: (expression, vars) => {
+      const scope = new LazyScope(vars);
+      return evaluateIn(bareExpression(expression, scope), scope, expression);
+    },
     test: (expression, vars) => {
-      const value = evaluateIn(unwrapBraces(expression), new LazyScope(vars), expression);
-      return conditionalTruth(value);
+      const scope = new LazyScope(vars);
+      return conditionalTruth(evaluateIn(bareExpression(expression, scope), scope, expression));
     },
   };
 }

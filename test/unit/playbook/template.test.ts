@@ -161,6 +161,7 @@ describe('templating: conditionals (when:)', () => {
     ['name is search("0[0-9]")', true],
     ['name is match("0")', false],
     ['"{{ enabled }}"', true],
+    ['{{ port }} == 8080', true],
     ['True', true],
     ['[1] == [1]', true],
     ['config is mapping and packages is sequence and name is string and port is number', true],
@@ -173,6 +174,10 @@ describe('templating: conditionals (when:)', () => {
       expect(templater.test(expression, vars)).to.equal(expected);
     });
   }
+
+  it('braces inside a condition render first, as in Ansible (so a string value becomes a bare name)', () => {
+    expect(() => templater.test('{{ name }} == "web01"', vars)).to.throw(TemplateError, "'web01' is undefined");
+  });
 
   it('an undefined bare variable in when is an error, not false', () => {
     expect(() => templater.test('missing', vars)).to.throw(TemplateError, "'missing' is undefined");
