@@ -9,9 +9,13 @@ import { generateSigningKey, signBundleDir } from '../../bundle/signing.js';
 import { buildLabImages, type LabImageBuildOptions } from './build.js';
 import type { LabImageVersion } from './specs.js';
 
+/** v3 re-releases v2's images under a new bundle version: an update that changes no image, as a security rebuild of
+ * only the bundle would (used by the end-to-end test of a failed update after v2). */
+export type LabBundleVersion = LabImageVersion | 'v3';
+
 export interface LabBundles {
   /** bundle directory per version */
-  bundles: Record<LabImageVersion, string>;
+  bundles: Record<LabBundleVersion, string>;
   /** public key that signed them (pass as misp_bundle_trusted_keys) */
   publicKey: string;
 }
@@ -29,8 +33,10 @@ export async function ensureLabBundles(options: LabImageBuildOptions): Promise<L
   }
   const publicKey = `${privateKey}.pub`;
   const stamp = await readFile(join(options.cacheDir, 'images', 'stamp'), 'utf8');
-  const bundles = {} as Record<LabImageVersion, string>;
-  for (const set of sets) {
+  const bundles = {} as Record<LabBundleVersion, string>;
+  const releases = [...sets.map((set) => ({ version: set.version as LabBundleVersion, dir: set.dir })),
+    { version: 'v3' as const, dir: sets.find((set) => set.version === 'v2')?.dir ?? '' }];
+  for (const set of releases) {
     const dir = join(options.cacheDir, 'bundles', set.version);
     bundles[set.version] = dir;
     const builtFrom = join(options.cacheDir, 'bundles', `${set.version}.stamp`);
