@@ -12,6 +12,9 @@ import { sha256File } from '../../../src/bundle/hash.js';
 import { ensureLxdImage } from '../../../src/modules/lxd_image.js';
 import { sh } from '../../../src/util/shell.js';
 import { labClients, onHost, writeBusyboxImage, type LabClients } from './helpers.js';
+import { fileURLToPath } from 'node:url';
+
+const AIRLOCK = fileURLToPath(new URL('../../../../bin/airlock.js', import.meta.url));
 
 describe('bundle images into a real LXD on a lab host (integration)', function () {
   this.timeout(300_000);
@@ -67,6 +70,17 @@ describe('bundle images into a real LXD on a lab host (integration)', function (
     expect(results[0]?.status).to.equal('ok');
     expect(results[0]?.bytesSent).to.equal(0);
     expect(results[0]?.files[0]?.outcome.skipReason).to.equal('lxd_has_image');
+  });
+
+  it('bundle build --from-lxd (run on the LXD host) exports the image into a bundle with the same fingerprint', async () => {
+    const misp = bundle.manifest.components.find((c) => c.name === 'misp');
+    const out = `${dest}-fromlxd`;
+    // the lab host shares /work and /usr with the controller, so the same airlock runs there against its own LXD
+    await onHost(clients, host, sh`rm -rf ${out} && ${process.execPath} ${AIRLOCK} bundle build --from-lxd ${`misp=${importAlias(misp as NonNullable<typeof misp>)}`} -o ${out} --version fromlxd`);
+    const manifest = JSON.parse(await onHost(clients, host, sh`cat ${`${out}/manifest.json`}`)) as { components: Array<{ name: string; lxd_fingerprint: string; sha256: string; size: number }> };
+    await onHost(clients, host, sh`rm -rf ${out}`);
+    expect(manifest.components).to.have.length(1);
+    expect(manifest.components[0]).to.deep.include({ name: 'misp', lxd_fingerprint: misp?.lxd_fingerprint, sha256: misp?.lxd_fingerprint });
   });
 
   it('lxd_image refuses a file corrupted on the host before import, then imports the intact file by manifest + component', async () => {
