@@ -168,6 +168,9 @@ describe('templating: conditionals (when:)', () => {
     ['packages is iterable', true],
     ['empty_list is truthy', false],
     ['port in [80, 8080]', true],
+    ['port is in [80, 8080]', true],
+    ['port is not in [80, 443]', true],
+    ['"is in" in name', false],
   ];
   for (const [expression, expected] of table) {
     it(`${expression} -> ${String(expected)}`, () => {
