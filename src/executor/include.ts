@@ -84,7 +84,8 @@ export async function runInclude(rt: PlayRuntime, task: IncludeTasksTask | Inclu
       perHost.set(host, await inclusionsFor(rt, task, host, frame));
     } catch (error) {
       const what = task.kind === 'include_tasks' ? `include_tasks ${task.file}` : `include_role ${task.roleName}`;
-      host.summary.failed++;
+      if (frame.inRescuableBlock) host.summary.rescued++;
+      else host.summary.failed++;
       host.lastFailure = { task: what, result: { failed: true, msg: errorMessage(error) } };
       rt.deps.emit({ type: 'task_result', result: { host: host.name, task: task.name ?? what, action: task.kind, status: 'failed', changed: false, msg: errorMessage(error), startedAt: new Date().toISOString(), durationMs: 0 } });
       failed.add(host);

@@ -2,7 +2,7 @@
 // forks limiter, handlers (which include_role can extend), and the flags that stop a play early.
 import type { LimitFunction } from 'p-limit';
 import type { Vars } from '../inventory/types.js';
-import type { ActionTask, Handler, Play, RoleContext } from '../playbook/types.js';
+import type { ActionTask, Handler, Play } from '../playbook/types.js';
 import type { ExecutorDeps, ExecutorOptions } from './deps.js';
 import type { HostState } from './host-state.js';
 import type { PlayScope, RunScope } from './variables.js';
@@ -77,10 +77,6 @@ export interface PlayRuntime {
   stop: { reason: string; halt: boolean } | undefined;
   /** connection variables per host, templated once */
   connectionVars: Map<string, Vars>;
-}
-
-export function roleLabel(role: RoleContext | undefined): string | undefined {
-  return role?.name;
 }
 
 export function stopped(rt: PlayRuntime): boolean {
