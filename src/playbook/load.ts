@@ -10,7 +10,7 @@ import { validateSchema } from './schema.js';
 import { findRoleDir, readRole, roleSearchDirs } from './roles.js';
 import { NOTHING_INHERITED, normalizeHandlerList, normalizeTaskList, type Inherited, type TaskLoaderSession, type TaskPlace } from './tasks.js';
 import { isTemplated } from './template.js';
-import { toConditions, toEnvironment, toStringList, toTagList } from './task-values.js';
+import { toConditions, toEnvironment, toTagList } from './task-values.js';
 import { parseYamlSource, readYamlSource, type YamlPath, type YamlSource } from './yaml-source.js';
 
 export interface LoadOptions {
@@ -155,6 +155,14 @@ function toSerial(raw: unknown, source: YamlSource, at: YamlPath): SerialSpec | 
   });
 }
 
+function varsFilesOf(raw: unknown, source: YamlSource, at: YamlPath): string[] {
+  const items = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
+  items.forEach((item, i) => {
+    if (typeof item !== 'string') throw source.error([...at, i], 'vars_files entries must be file names (first-found lists are not supported)');
+  });
+  return items as string[];
+}
+
 function resolvePath(path: string, baseDir: string): string {
   return isTemplated(path) || isAbsolute(path) ? path : resolve(baseDir, path);
 }
@@ -190,7 +198,7 @@ async function normalizePlay(raw: unknown, source: YamlSource, at: YamlPath, ses
     name: typeof raw.name === 'string' ? raw.name : hosts,
     hosts,
     vars: isMapping(raw.vars) ? raw.vars : {},
-    varsFiles: toStringList(raw.vars_files).map((file) => resolvePath(file, baseDir)),
+    varsFiles: varsFilesOf(raw.vars_files, source, [...at, 'vars_files']).map((file) => resolvePath(file, baseDir)),
     gatherFacts: raw.gather_facts !== false,
     become: raw.become === true,
     becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,

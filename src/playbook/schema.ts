@@ -76,7 +76,7 @@ const playSchema = {
     name: { type: 'string' },
     hosts: stringList,
     vars: mapping,
-    vars_files: stringList,
+    vars_files: { oneOf: [{ type: 'string' }, { type: 'array' }] },
     roles: { type: 'array', items: { oneOf: [{ type: 'string' }, { type: 'object' }] } },
     pre_tasks: { type: ['array', 'null'] },
     tasks: { type: ['array', 'null'] },

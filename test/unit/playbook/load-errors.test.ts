@@ -32,6 +32,7 @@ const cases: Case[] = [
   { what: 'rescue without block', yaml: '- hosts: all\n  tasks:\n    - name: r\n      debug: { msg: a }\n      rescue: []\n', at: '5:7', message: "'rescue' is only valid next to 'block'" },
   { what: 'a missing role', yaml: '- hosts: all\n  roles:\n    - webb\n', at: '3:7', message: "role 'webb' not found" },
   { what: 'a bad register name', yaml: '- hosts: all\n  tasks:\n    - debug: { msg: a }\n      register: my-result\n', at: '4:17', message: "invalid 'register': expected a variable name" },
+  { what: 'a first-found list in vars_files', yaml: '- hosts: all\n  vars_files:\n    - a.yml\n    - [b.yml, c.yml]\n', at: '4:7', message: 'vars_files entries must be file names' },
   { what: 'a playbook that is not a list', yaml: 'hosts: all\n', at: '1:1', message: 'a playbook must be a list of plays' },
   { what: 'a misspelt argument next to a templated one', yaml: '- hosts: all\n  tasks:\n    - name: t\n      copy: { dest: "{{ d }}", contnt: "x" }\n', at: '4:32', message: "unsupported argument 'contnt' for module 'copy' in task 't', did you mean 'content'?" },
   { what: 'templated arguments are left for run time', yaml: '- hosts: all\n  tasks:\n    - copy: { content: hi, dest: "{{ d }}" }\n      service: { name: x }\n', at: '4:7', message: "conflicting actions" },
