@@ -30,6 +30,11 @@ const CJS_GLOBALS_BANNER = [
   'const require = __airlockCreateRequire(import.meta.url);',
   'const __filename = __airlockFileURLToPath(import.meta.url);',
   'const __dirname = __airlockDirname(__filename);',
+  // a workstation's distribution node may be older than airlock's floor: say so instead of failing somewhere deep
+  "if (Number(process.versions.node.split('.')[0]) < 20) {",
+  "  process.stderr.write(`airlock: needs Node.js 20 or newer; this is ${process.version} (${process.execPath})\\n`);",
+  '  process.exit(1);',
+  '}',
 ].join('\n');
 
 export async function bundleCli(options: BundleOptions): Promise<BundleResult> {

@@ -27,13 +27,28 @@ function bareEnv(): Record<string, string> {
   return { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: workdir, LANG: 'C.UTF-8', CI: 'true' };
 }
 
-function airlock(args: string[], prefix: string[] = []): Promise<Result> {
-  const command = [...prefix, join(home, 'bin', 'airlock'), ...args];
-  return execa(command[0] ?? 'sh', command.slice(1), { cwd: workdir, env: bareEnv(), extendEnv: false, reject: false, all: true });
+/**
+ * Runs the command in a private mount namespace in which an empty tmpfs covers the checkout: whatever the artifact
+ * needs must come from the artifact (nothing is moved; the cover vanishes with the process).
+ */
+function checkoutHidden(): string[] {
+  return ['unshare', '-m', 'sh', '-c', 'mount -t tmpfs airlock-hidden "$1" && shift && exec "$@"', 'sh', ROOT];
 }
 
-function readReport(path: string, run: Result): JsonReport {
-  if (!existsSync(path)) throw new Error(`no JSON report (exit ${String(run.exitCode)}):\n${String(run.all)}`);
+const BARE_OPTIONS = { extendEnv: false, reject: false, all: true } as const;
+type BareResult = Result<typeof BARE_OPTIONS>;
+
+/** Runs a command line the way the operator's shell would: bare environment, cwd beside the unpacked tree. */
+function bare(command: string[]): Promise<BareResult> {
+  return execa(command[0] ?? 'sh', command.slice(1), { ...BARE_OPTIONS, cwd: workdir, env: bareEnv() });
+}
+
+function airlock(args: string[], prefix: string[] = []): Promise<BareResult> {
+  return bare([...prefix, join(home, 'bin', 'airlock'), ...args]);
+}
+
+function readReport(path: string, run: BareResult): JsonReport {
+  if (!existsSync(path)) throw new Error(`no JSON report (exit ${String(run.exitCode)}):\n${run.all}`);
   return JSON.parse(readFileSync(path, 'utf8')) as JsonReport;
 }
 
@@ -85,20 +100,20 @@ describe('packaged artifact (npm run package) on an air-gapped workstation', fun
     expect(existsSync('/node_modules')).to.equal(false);
   });
 
-  it('answers --version with plain node and no NODE_PATH, through the launcher and the rollback re-entry path', async function () {
-    const viaLauncher = await airlock(['--version']);
-    expect(viaLauncher.exitCode, String(viaLauncher.all)).to.equal(0);
-    expect(String(viaLauncher.stdout).trim()).to.equal(await readVersion(ROOT));
+  it('answers --version with plain node, no NODE_PATH and the checkout hidden, through the launcher and the rollback re-entry path', async function () {
+    const viaLauncher = await airlock(['--version'], checkoutHidden());
+    expect(viaLauncher.exitCode, viaLauncher.all).to.equal(0);
+    expect(viaLauncher.stdout.trim()).to.equal(await readVersion(ROOT));
     // `airlock rollback` re-runs the CLI as `node <module dir>/main.js`: that file must be the bundle too
-    const viaShim = await execa('node', [join(home, 'lib', 'main.js'), '--version'], { cwd: workdir, env: bareEnv(), extendEnv: false, reject: false });
-    expect(viaShim.exitCode, viaShim.stderr).to.equal(0);
+    const viaShim = await bare([...checkoutHidden(), 'node', join(home, 'lib', 'main.js'), '--version']);
+    expect(viaShim.exitCode, viaShim.all).to.equal(0);
     expect(viaShim.stdout.trim()).to.equal(artifact.version);
   });
 
-  it('reads the shipped example inventory (inventory --list)', async function () {
-    const listed = await airlock(['inventory', '-i', join(home, 'inventories', 'example-enclave.yml'), '--list']);
-    expect(listed.exitCode, String(listed.all)).to.equal(0);
-    const inventory = JSON.parse(String(listed.stdout)) as { _meta: { hostvars: Record<string, Record<string, unknown>> }; site_north?: { hosts?: string[] } };
+  it('reads the shipped example inventory (inventory --list) with the checkout hidden', async function () {
+    const listed = await airlock(['inventory', '-i', join(home, 'inventories', 'example-enclave.yml'), '--list'], checkoutHidden());
+    expect(listed.exitCode, listed.all).to.equal(0);
+    const inventory = JSON.parse(listed.stdout) as { _meta: { hostvars: Record<string, Record<string, unknown>> }; site_north?: { hosts?: string[] } };
     expect(inventory.site_north?.hosts).to.include('misp-n01.enclave.internal');
     expect(inventory._meta.hostvars['misp-s03.enclave.internal']?.['site']).to.equal('south');
   });
@@ -141,18 +156,17 @@ describe('packaged artifact (npm run package) on an air-gapped workstation', fun
       ].join('\n'),
     );
     const reportPath = join(workdir, 'local-report.json');
-    // unshare -m: a private mount namespace in which an empty tmpfs covers the checkout (moves nothing outside it)
-    const hideCheckout = ['ip', 'netns', 'exec', NETNS, 'unshare', '-m', 'sh', '-c', 'mount -t tmpfs airlock-hidden "$1" && shift && exec "$@"', 'sh', ROOT];
+    const hideCheckout = ['ip', 'netns', 'exec', NETNS, ...checkoutHidden()];
     const args = ['run', join(project, 'local.yml'), '-i', join(project, 'inventory.ini'), '-e', `checkout=${ROOT}`, '-e', `out=${out}`, '--output', 'plain', '--json', reportPath];
     const run = await airlock(args, hideCheckout);
     const report = readReport(reportPath, run);
-    expect(run.exitCode, String(run.all)).to.equal(0);
+    expect(run.exitCode, run.all).to.equal(0);
     expect(report.hosts['workstation']).to.include({ failed: 0, unreachable: 0 });
     expect(readFileSync(join(out, 'said.txt'), 'utf8')).to.equal('airgapped\n');
     expect(readFileSync(join(out, 'motd'), 'utf8')).to.equal('managed by airlock on workstation: a,b,c\n');
 
     const again = await airlock([...args.slice(0, -1), `${reportPath}.2`], hideCheckout);
-    expect(again.exitCode, String(again.all)).to.equal(0);
+    expect(again.exitCode, again.all).to.equal(0);
     expect(readReport(`${reportPath}.2`, again).hosts['workstation']?.changed, 'second run changes nothing').to.equal(0);
   });
 
@@ -185,7 +199,7 @@ describe('packaged artifact (npm run package) on an air-gapped workstation', fun
       expect(mkdir.exitCode, mkdir.stderr).to.equal(0);
       const run = await airlock(['run', playbook, '-i', lab.inventoryPath, '--limit', host, '-e', `marker=${marker}`, '--output', 'plain', '--json', reportPath]);
       const report = readReport(reportPath, run);
-      expect(run.exitCode, String(run.all)).to.equal(0);
+      expect(run.exitCode, run.all).to.equal(0);
       expect(report.hosts[host]).to.include({ failed: 0, unreachable: 0, changed: 1 });
       const onHost = await execa('ssh', ['-F', lab.sshConfigPath, '-o', 'BatchMode=yes', host, `cat ${marker}/hello.txt; cat /etc/hostname`], { reject: false });
       const [written, hostname] = onHost.stdout.split('\n');
