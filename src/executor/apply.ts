@@ -29,7 +29,7 @@ export function applyOutcome(rt: PlayRuntime, task: ActionTask, host: HostState,
     host.status = 'unreachable';
     return false;
   }
-  if (outcome.status === 'failed') {
+  if (outcome.status === 'failed' || outcome.status === 'rolled_back') {
     host.lastFailure = { task: result.task, result: outcome.registered };
     return true;
   }
@@ -64,6 +64,9 @@ function countStatus(host: HostState, outcome: ActionOutcome, frame: Frame): voi
     case 'failed':
       if (frame.inRescuableBlock) summary.rescued++;
       else summary.failed++;
+      break;
+    case 'rolled_back':
+      summary.rolled_back++;
       break;
   }
 }

@@ -22,7 +22,7 @@ export interface RunOutcome {
 export function exitCodeFor(summaries: Record<string, HostSummary>, halted: boolean, interrupted: boolean): number {
   if (interrupted) return INTERRUPTED_EXIT_CODE;
   const all = Object.values(summaries);
-  if (halted || all.some((summary) => summary.failed > 0)) return ExitCode.hostFailed;
+  if (halted || all.some((summary) => summary.failed > 0 || summary.rolled_back > 0)) return ExitCode.hostFailed;
   if (all.some((summary) => summary.unreachable > 0)) return ExitCode.hostUnreachable;
   return ExitCode.ok;
 }

@@ -47,7 +47,7 @@ export function rootFrame(): Frame {
 
 /** One task on one host, ready to be reported and applied. */
 export interface ActionOutcome {
-  status: 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'ignored';
+  status: 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'ignored' | 'rolled_back';
   registered: Vars;
   items: ItemOutcome[];
   facts: Vars;

@@ -257,7 +257,9 @@ function statusOf(rt: PlayRuntime, task: ActionTask, frame: Frame, items: ItemOu
     } catch {
       ignore = false;
     }
-    return ignore ? 'ignored' : 'failed';
+    if (ignore) return 'ignored';
+    // a rescue that restored the host's previous state ends with the rolled_back module: its own status
+    return items.some((item) => item.data?.['rolled_back'] === true) ? 'rolled_back' : 'failed';
   }
   if (registered['skipped'] === true) return 'skipped';
   return registered['changed'] === true ? 'changed' : 'ok';
@@ -302,14 +304,18 @@ export async function executeAction(rt: PlayRuntime, task: ActionTask, host: Hos
     if (Array.isArray(list)) {
       const { loopVar, indexVar, pause } = task.loopControl;
       loopItems = [];
+      // As in Ansible, facts an item sets (set_fact in a loop) are seen by the next items: the accumulate idiom
+      // `x: "{{ x | default([]) + [item] }}"` depends on it. Extra vars still win.
+      const loopFacts: Vars = {};
       for (const [index, item] of list.entries()) {
         if (rt.options.signal.aborted) break;
         if (index > 0 && pause) await sleep(rt, pause * 1000);
-        const itemVars: Vars = { ...vars, [loopVar]: item, ansible_loop_var: loopVar };
+        const itemVars: Vars = { ...vars, ...loopFacts, ...rt.run.extraVars, [loopVar]: item, ansible_loop_var: loopVar };
         if (indexVar) Object.assign(itemVars, { [indexVar]: index, ansible_index_var: indexVar });
         const outcome = await runItem({ rt, task, host, frame, module }, itemVars);
         loopItems.push({ item, loopVar, index, indexVar, outcome });
         if (outcome.unreachable !== undefined) break;
+        if (!outcome.failed && !outcome.skipped) Object.assign(loopFacts, (outcome.data?.['facts'] as Vars | undefined) ?? {});
       }
       items = loopItems.map((entry) => entry.outcome);
       registered = registeredLoop(loopItems);

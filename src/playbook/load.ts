@@ -33,6 +33,10 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 class LoadSession implements TaskLoaderSession {
   handlers: Handler[] = [];
   private readonly rolesSeen = new Set<string>();
+  /** defaults and vars each expanded role passes on to the roles that depend on it */
+  private readonly roleExports = new Map<string, { defaults: Vars; vars: Vars }>();
+  /** identity of the role expandRole() finished last: how a caller finds its dependency's exports */
+  private lastExpandedIdentity: string | undefined;
   /** a role that runs twice (different params) still has one set of handlers */
   private readonly roleHandlersLoaded = new Set<string>();
   private readonly importChain: string[] = [];
@@ -97,11 +101,16 @@ class LoadSession implements TaskLoaderSession {
     const onDisk = await readRole(dir, name.split('/').pop() ?? name, tasksFrom, where);
     const identity = `${dir}\0${tasksFrom ?? 'main'}\0${JSON.stringify(params)}`;
     if (this.importChain.includes(identity)) throw source.error(at, `role dependency loop: role '${name}' depends on itself`);
+    this.lastExpandedIdentity = identity;
     if (deduplicate && this.rolesSeen.has(identity) && !onDisk.allowDuplicates) return [];
     this.rolesSeen.add(identity);
     this.importChain.push(identity);
     try {
       const tasks: Task[] = [];
+      // As in Ansible (private role vars off), a role sees the defaults and vars of the roles it depends on,
+      // beneath its own: a dependency that only holds shared defaults is a common pattern.
+      const inheritedDefaults: Vars = {};
+      const inheritedVars: Vars = {};
       const meta = onDisk.metaSource;
       for (let i = 0; i < onDisk.dependencies.length; i += 1) {
         const dependency = onDisk.dependencies[i];
@@ -109,8 +118,18 @@ class LoadSession implements TaskLoaderSession {
         const entry = parseRoleEntry(dependency, meta, ['dependencies', i]);
         const depInherited: Inherited = { tags: [...inherited.tags, ...entry.tags], when: [...inherited.when, ...entry.when], vars: {} };
         tasks.push(...(await this.expandRole(entry.name, undefined, entry.params, depInherited, meta, ['dependencies', i], dir, true)));
+        const exported = this.roleExports.get(this.lastExpandedIdentity ?? '');
+        Object.assign(inheritedDefaults, exported?.defaults);
+        Object.assign(inheritedVars, exported?.vars);
       }
-      const role: RoleContext = { name: onDisk.name, path: dir, defaults: onDisk.defaults, vars: { ...onDisk.vars, ...params } };
+      const role: RoleContext = {
+        name: onDisk.name,
+        path: dir,
+        defaults: { ...inheritedDefaults, ...onDisk.defaults },
+        vars: { ...inheritedVars, ...onDisk.vars, ...params },
+      };
+      // role params stay the role's own; its defaults and vars/main.yml pass on to the roles that depend on it
+      this.roleExports.set(identity, { defaults: role.defaults, vars: { ...inheritedVars, ...onDisk.vars } });
       const place = (file: YamlSource): TaskPlace => ({ source: file, dir: dirname(file.file), role, inherited, session: this });
       if (onDisk.tasks !== undefined) tasks.push(...(await normalizeTaskList(onDisk.tasks.data, [], place(onDisk.tasks))));
       if (onDisk.handlers !== undefined && !this.roleHandlersLoaded.has(dir)) {
@@ -121,6 +140,7 @@ class LoadSession implements TaskLoaderSession {
       return tasks;
     } finally {
       this.importChain.pop();
+      this.lastExpandedIdentity = identity;
     }
   }
 }

@@ -35,6 +35,6 @@ export function sh(strings: TemplateStringsArray, ...values: ReadonlyArray<strin
  */
 export function pipeline(producer: string, consumer: string): string {
   return `exec 4>&1; p=$( { { ( ${producer} ); echo $? >&3; } | ${consumer} >&4; } 3>&1 ); c=$?; `
-    + `if [ "$p" != 0 ]; then echo "source command exited $p" >&2; exit 1; fi; `
-    + `if [ "$c" != 0 ]; then echo "target command exited $c" >&2; exit 1; fi`;
+    + `[ "$p" = 0 ] || echo "source command exited $p" >&2; [ "$c" = 0 ] || echo "target command exited $c" >&2; `
+    + `[ "$p" = 0 ] && [ "$c" = 0 ]`;
 }

@@ -41,7 +41,8 @@ describe('playbook loader on fixtures', () => {
     expect(plainCommon?.role?.vars).to.deep.equal({});
     expect(spicyCommon?.role?.vars).to.deep.equal({ flavour: 'spicy' });
     expect(webMain?.role).to.deep.include({ name: 'web', path: join(fixtures, 'roles/web') });
-    expect(webMain?.role?.defaults).to.deep.equal({ port: 8000, docroot: '/srv/www' });
+    // a role sees the defaults of the roles it depends on, beneath its own (Ansible's default, private_role_vars off)
+    expect(webMain?.role?.defaults).to.deep.equal({ flavour: 'plain', port: 8000, docroot: '/srv/www' });
     expect(webMain?.role?.vars).to.deep.equal({ web_user: 'www-data', port: 8080 });
   });
 
