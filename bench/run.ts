@@ -1,7 +1,7 @@
 // `npm run bench`: the side-by-side benchmarks of issue 7 on the bench lab (sshd-only hosts in network namespaces).
-//   node dist/bench/run.js [--only fleet|memory|profile] [--sizes 20,100,200] [--reps 3] [--ansible-reps 3]
+//   node dist/bench/run.js [--only fleet|memory|profile] [--sizes 20,100,200] [--reps 3] [--ansible-reps 3,1]
 //                          [--memory-sizes 50,100,200] [--memory-reps 1] [--profile-hosts 100] [--timeout-s 900]
-//                          [--keep-lab]
+//                          [--ansible-sizes 20,100] [--keep-lab]
 // Not part of npm test or CI: it takes minutes and wants an otherwise idle machine. bench/push has its own entry.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,7 +44,13 @@ const log = (line: string): void => {
 const only = option('--only');
 const sizes = numbers('--sizes', [20, 100, 200]);
 const reps = count('--reps', 3);
-const ansibleReps = count('--ansible-reps', reps);
+const ansibleSizes = numbers('--ansible-sizes', sizes);
+/** one count per --ansible-sizes entry (the last repeats): Ansible at 100+ forks takes minutes per run here */
+const ansibleRepsList = numbers('--ansible-reps', [reps]);
+const ansibleRepsAt = (hosts: number): number => {
+  const index = ansibleSizes.indexOf(hosts);
+  return index < 0 ? 0 : (ansibleRepsList[index] ?? ansibleRepsList.at(-1) ?? reps);
+};
 const memorySizes = numbers('--memory-sizes', [50, 100, 200]);
 const memoryReps = count('--memory-reps', 1);
 const profileHosts = count('--profile-hosts', 100);
@@ -85,8 +91,8 @@ const report: { fleet: FleetResult[]; memory?: MemoryResult; profile?: unknown; 
 try {
   if (wantFleet) {
     for (const hosts of sizes) {
-      log(`\n== fleet N=${hosts}: ${TASKS_PER_HOST} tasks x ${hosts} hosts, ${reps} reps (Ansible ${Math.min(ansibleReps, reps)}) ==`);
-      const result = await benchFleet({ hosts, reps, ansibleReps, workDir: WORK_DIR, workload, lab: fleetLab, timeoutMs, log });
+      log(`\n== fleet N=${hosts}: ${TASKS_PER_HOST} tasks x ${hosts} hosts, ${reps} reps (Ansible ${Math.min(ansibleRepsAt(hosts), reps)}) ==`);
+      const result = await benchFleet({ hosts, reps, ansibleReps: ansibleRepsAt(hosts), ansible: ansibleRepsAt(hosts) > 0, workDir: WORK_DIR, workload, lab: fleetLab, timeoutMs, log });
       report.fleet.push(result);
       log(fleetTable([result]));
       if (hosts === 100 && result.speedupVsAnsible !== undefined) log(`target at N=100: airlock >= 10x faster than Ansible: ${result.speedupVsAnsible.toFixed(1)}x ${result.speedupVsAnsible >= 10 ? 'MET' : 'NOT MET'}`);

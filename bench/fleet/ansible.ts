@@ -19,7 +19,18 @@ export interface AnsibleRunOptions {
 
 export interface AnsibleRun {
   wallMs: number;
+  /** user + system CPU of ansible-playbook and every fork and ssh it waited for (GNU time) */
+  cpuMs?: number;
   stdout: string;
+}
+
+const GNU_TIME = '/usr/bin/time';
+const CPU_MARK = 'airlock-bench-cpu';
+
+/** GNU time's line `airlock-bench-cpu USER SYS` at the end of stderr. */
+function cpuFromStderr(stderr: string): number | undefined {
+  const match = new RegExp(`${CPU_MARK} ([\\d.]+) ([\\d.]+)`).exec(stderr);
+  return match ? (Number(match[1]) + Number(match[2])) * 1000 : undefined;
 }
 
 function ansibleEnv(options: AnsibleRunOptions, controlDir: string, configPath: string): NodeJS.ProcessEnv {
@@ -55,15 +66,17 @@ export async function runAnsible(options: AnsibleRunOptions): Promise<AnsibleRun
   const configPath = join(options.workDir, 'ansible.cfg');
   writeFileSync(configPath, '[defaults]\n');
   try {
+    const timed = existsSync(GNU_TIME);
     const run = await timedRun(
-      ANSIBLE_PLAYBOOK,
-      [options.playbook, '-i', options.inventory, '-f', String(options.forks), '-e', `bench_run=${options.runId}`],
+      timed ? GNU_TIME : ANSIBLE_PLAYBOOK,
+      [...(timed ? ['-f', `${CPU_MARK} %U %S`, ANSIBLE_PLAYBOOK] : []), options.playbook, '-i', options.inventory, '-f', String(options.forks), '-e', `bench_run=${options.runId}`],
       { cwd: options.workDir, timeoutMs: options.timeoutMs, env: ansibleEnv(options, controlDir, configPath) },
     );
     if (run.code !== 0) {
       throw new Error(`ansible-playbook exited ${String(run.code)}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
     }
-    return { wallMs: run.wallMs, stdout: run.stdout };
+    const cpuMs = cpuFromStderr(run.stderr);
+    return { wallMs: run.wallMs, stdout: run.stdout, ...(cpuMs === undefined ? {} : { cpuMs }) };
   } finally {
     await closeMasters(controlDir);
   }

@@ -22,6 +22,8 @@ export interface FleetOptions {
   reps: number;
   /** Ansible at 200 forks on a loaded 2-core machine takes minutes per run: allow fewer repetitions */
   ansibleReps: number;
+  /** false: skip Ansible at this N (minutes per run at 200 forks on 2 cores) */
+  ansible: boolean;
   workDir: string;
   workload: WorkloadFiles;
   lab: FleetLab;
@@ -43,6 +45,9 @@ export interface FleetResult {
   ceiling: ContenderFigure;
   ceilingConnectMs: number;
   airlockPeakRssKb: number[];
+  /** CPU time per run: on a loaded machine these say more than wall times (they do not depend on waiting) */
+  airlockCpuMs: number[];
+  ansibleCpuMs: number[];
   /** airlock is this many times faster than Ansible (Ansible wall / airlock wall) */
   speedupVsAnsible?: number;
   /** ceiling wall / airlock wall: 1.0 means airlock adds nothing to the bare SSH work */
@@ -74,6 +79,8 @@ export async function benchFleet(options: FleetOptions): Promise<FleetResult> {
   const airlockRss: number[] = [];
   const ansibleMs: number[] = [];
   const ansibleLoads: LoadSample[] = [];
+  const ansibleCpuMs: number[] = [];
+  const airlockCpuMs: number[] = [];
   const ceilingMs: number[] = [];
   const ceilingLoads: LoadSample[] = [];
   try {
@@ -86,14 +93,16 @@ export async function benchFleet(options: FleetOptions): Promise<FleetResult> {
       );
       airlockMs.push(airlock.wallMs);
       airlockRss.push(airlock.probe.vmHwmKb);
+      airlockCpuMs.push(airlock.probe.cpuUserMs + airlock.probe.cpuSystemMs);
       log(`  rep ${rep} airlock  ${(airlock.wallMs / 1000).toFixed(2)} s  peak RSS ${(airlock.probe.vmHwmKb / 1024).toFixed(0)} MB  cpu ${((airlock.probe.cpuUserMs + airlock.probe.cpuSystemMs) / 1000).toFixed(2)} s  ${formatLoad(airlockLoads.at(-1) as LoadSample)}`);
-      if (rep <= options.ansibleReps) {
+      if (rep <= options.ansibleReps && options.ansible) {
         const ansible = await sampled(
           () => runAnsible({ playbook: options.workload.fleetPlaybook, inventory: inventory.path, forks: hosts, runId: `b${runTag}`, knownHostsPath: options.lab.knownHostsPath, workDir: options.workDir, timeoutMs: options.timeoutMs }),
           ansibleLoads,
         );
         ansibleMs.push(ansible.wallMs);
-        log(`  rep ${rep} ansible  ${(ansible.wallMs / 1000).toFixed(2)} s  ${formatLoad(ansibleLoads.at(-1) as LoadSample)}`);
+        if (ansible.cpuMs !== undefined) ansibleCpuMs.push(ansible.cpuMs);
+        log(`  rep ${rep} ansible  ${(ansible.wallMs / 1000).toFixed(2)} s  cpu ${ansible.cpuMs === undefined ? '?' : (ansible.cpuMs / 1000).toFixed(2)} s  ${formatLoad(ansibleLoads.at(-1) as LoadSample)}`);
       }
       const ceiling = await sampled(() => runCeiling(ceilingConnections, hosts, `c${runTag}`), ceilingLoads);
       ceilingMs.push(ceiling);
@@ -113,13 +122,15 @@ export async function benchFleet(options: FleetOptions): Promise<FleetResult> {
     ...(ansibleFigure === undefined ? {} : { ansible: ansibleFigure, speedupVsAnsible: ansibleFigure.medianMs / airlockFigure.medianMs }),
     ceilingConnectMs: ceilingConnections.connectMs,
     airlockPeakRssKb: airlockRss,
+    airlockCpuMs,
+    ansibleCpuMs,
     fractionOfCeiling: ceilingFigure.medianMs / airlockFigure.medianMs,
     unreliable: allLoads.some(loadIsHigh),
   };
 }
 
 /** One airlock run at N hosts with node --cpu-prof; returns the .cpuprofile directory. */
-export async function profileAirlock(options: Omit<FleetOptions, 'reps' | 'ansibleReps'>): Promise<string> {
+export async function profileAirlock(options: Omit<FleetOptions, 'reps' | 'ansibleReps' | 'ansible'>): Promise<string> {
   const inventory = writeSubsetInventory(options.lab.inventoryPath, options.hosts, options.workDir);
   const profileDir = join(options.workDir, `cpuprofile-n${options.hosts}`);
   await runAirlock({ playbook: options.workload.fleetPlaybook, inventory: inventory.path, forks: options.hosts, runId: `prof${options.hosts}`, timeoutMs: options.timeoutMs, cwd: options.workDir, cpuProfileDir: profileDir });
