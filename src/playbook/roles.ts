@@ -1,6 +1,7 @@
 // Finding a role on the roles path and reading its parts: tasks/, handlers/, defaults/, vars/, meta/ (main.yml
 // or another file for tasks_from). files/ and templates/ are resolved by the executor through RoleContext.path.
 import { stat } from 'node:fs/promises';
+import { airlockHome } from '../util/home.js';
 import { readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Vars } from '../inventory/types.js';
@@ -21,7 +22,19 @@ export interface RoleOnDisk {
   allowDuplicates: boolean;
 }
 
-/** Ansible's order: <playbook dir>/roles, <cwd>/roles, configured paths, ANSIBLE_ROLES_PATH, then the playbook dir. */
+/**
+ * Ansible's order: <playbook dir>/roles, <cwd>/roles, configured paths, ANSIBLE_ROLES_PATH, then the playbook dir;
+ * last, the roles shipped with airlock (as Ansible falls back to its system roles directory), so that airlock's own
+ * playbooks (install, update, rollback) find lxd_host and misp_* from any working directory.
+ */
+function shippedRolesDir(): string[] {
+  try {
+    return [join(airlockHome(), 'roles')];
+  } catch {
+    return [];
+  }
+}
+
 export function roleSearchDirs(playbookDir: string | undefined, rolesPath: readonly string[] = []): string[] {
   const fromEnv = (process.env.ANSIBLE_ROLES_PATH ?? '').split(':').filter((dir) => dir !== '');
   const dirs = [
@@ -30,6 +43,7 @@ export function roleSearchDirs(playbookDir: string | undefined, rolesPath: reado
     ...rolesPath.map((dir) => resolve(dir)),
     ...fromEnv.map((dir) => resolve(dir)),
     ...(playbookDir === undefined ? [] : [playbookDir]),
+    ...shippedRolesDir(),
   ];
   return [...new Set(dirs)];
 }
