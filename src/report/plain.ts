@@ -145,7 +145,9 @@ export class PlainReporter implements Reporter {
         break;
     }
     if (this.verbosity >= 2) line += ` (${(result.durationMs / 1000).toFixed(2)}s)`;
-    if (this.verbosity >= 2 && result.msg && (result.status === 'ok' || result.status === 'changed' || result.status === 'skipped')) {
+    // debug exists to show its message (Ansible prints it at every verbosity); other modules' messages need -vv
+    const shownMsg = result.action === 'debug' ? result.status === 'ok' : this.verbosity >= 2;
+    if (shownMsg && result.msg && (result.status === 'ok' || result.status === 'changed' || result.status === 'skipped')) {
       line += ` => ${result.msg}`;
     }
     const extra: string[] = [];
