@@ -4,7 +4,7 @@
 // address from the bridge, because every next step (DNS names, database grants) needs that address.
 import { abortableSleep, ModuleArgError, optionalBool, optionalNumber, optionalString } from '../common.js';
 import type { ModuleContext, ModuleDefinition } from '../types.js';
-import { apiPath, changedKeys, configMap, deviceMap, lxc, lxdGet, lxdName, lxcRun } from './lxc.js';
+import { apiPath, changedKeys, configMap, deviceMap, lxc, lxcRun, lxdGet, lxdName, projectArg } from './lxc.js';
 import { lxdModuleResult } from './result.js';
 
 export type ContainerState = 'started' | 'stopped' | 'restarted' | 'absent' | 'renamed';
@@ -119,7 +119,7 @@ function readSpec(args: Record<string, unknown>): ContainerSpec & { wait: boolea
   }
   return {
     name: lxdName(module, 'name', args['name']),
-    project: args['project'] === undefined ? undefined : lxdName(module, 'project', args['project']),
+    project: projectArg(module, args),
     state,
     image: optionalString(module, args, 'image'),
     profiles: profiles === undefined ? undefined : (profiles as string[]).map((p) => lxdName(module, 'profiles[]', p)),

@@ -2,7 +2,7 @@
 // code is the task's: non-zero fails the task with stderr, as the command module does.
 import { exec, ModuleArgError, optionalString } from '../common.js';
 import type { ModuleDefinition } from '../types.js';
-import { configMap, lxc, lxdName } from './lxc.js';
+import { configMap, lxc, lxdName, projectArg } from './lxc.js';
 import { lxdModuleResult } from './result.js';
 
 export interface ExecSpec {
@@ -51,7 +51,7 @@ export const lxdExecModule: ModuleDefinition = {
     lxdModuleResult(async () => {
       const module = 'lxd_exec';
       const container = lxdName(module, 'container', args['container']);
-      const project = args['project'] === undefined ? undefined : lxdName(module, 'project', args['project']);
+      const project = projectArg(module, args);
       const cmd = optionalString(module, args, 'cmd');
       const argvArg = args['argv'];
       if ((cmd === undefined) === (argvArg === undefined)) throw new ModuleArgError(module, "exactly one of 'cmd' and 'argv' is required");

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { pipeline, sh } from '../../util/shell.js';
 import { exec, ModuleArgError, optionalString, remoteBasename, remoteDirname } from '../common.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from '../types.js';
-import { lxc, lxdName, lxcRun } from './lxc.js';
+import { lxc, lxcRun, lxdName, projectArg } from './lxc.js';
 import { lxdExecCommand } from './exec.js';
 import { lxdModuleResult } from './result.js';
 
@@ -141,7 +141,7 @@ export const lxdFileModule: ModuleDefinition = {
   run: (args, ctx) =>
     lxdModuleResult(async () => {
       const container = lxdName('lxd_file', 'container', args['container']);
-      const project = args['project'] === undefined ? undefined : lxdName('lxd_file', 'project', args['project']);
+      const project = projectArg('lxd_file', args);
       switch (args['action']) {
         case 'push': return push(ctx, container, project, args);
         case 'pull': return pull(ctx, container, project, args);

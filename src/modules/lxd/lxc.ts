@@ -15,6 +15,11 @@ export function lxdName(module: string, what: string, value: unknown): string {
   return value;
 }
 
+/** The optional `project` argument every LXD module takes (absent: LXD's default project). */
+export function projectArg(module: string, args: Record<string, unknown>): string | undefined {
+  return args['project'] === undefined ? undefined : lxdName(module, 'project', args['project']);
+}
+
 /** `lxc ARGS [--project P]`: the project flag goes last so that commands read as operators type them. */
 export function lxc(args: ReadonlyArray<string | number>, project?: string): string {
   return joinCommand(['lxc', ...args, ...(project ? ['--project', project] : [])]);

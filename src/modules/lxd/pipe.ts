@@ -3,7 +3,7 @@
 import { pipeline } from '../../util/shell.js';
 import { exec } from '../common.js';
 import type { ModuleDefinition } from '../types.js';
-import { lxdName } from './lxc.js';
+import { lxdName, projectArg } from './lxc.js';
 import { lxdExecCommand } from './exec.js';
 import { lxdModuleResult } from './result.js';
 
@@ -35,7 +35,7 @@ export const lxdPipeModule: ModuleDefinition = {
   },
   run: (args, ctx) =>
     lxdModuleResult(async () => {
-      const project = args['project'] === undefined ? undefined : lxdName('lxd_pipe', 'project', args['project']);
+      const project = projectArg('lxd_pipe', args);
       const command = lxdPipeCommand(lxdName('lxd_pipe', 'from_container', args['from_container']), argvOf(args['from_argv']),
         lxdName('lxd_pipe', 'to_container', args['to_container']), argvOf(args['to_argv']), project);
       if (ctx.check) return { changed: true, skipped: true, msg: 'would stream (check mode)' };

@@ -3,7 +3,7 @@
 import { stringify } from 'yaml';
 import { optionalString } from '../common.js';
 import type { ModuleDefinition } from '../types.js';
-import { apiPath, configMap, deviceMap, lxc, lxdGet, lxdName, lxcRun, sameDevices } from './lxc.js';
+import { apiPath, configMap, deviceMap, lxc, lxcRun, lxdGet, lxdName, projectArg, sameDevices } from './lxc.js';
 import { lxdModuleResult } from './result.js';
 
 interface ProfileState {
@@ -54,7 +54,7 @@ export const lxdProfileModule: ModuleDefinition = {
   run: (args, ctx) =>
     lxdModuleResult(async () => {
       const name = lxdName('lxd_profile', 'name', args['name']);
-      const project = args['project'] === undefined ? undefined : lxdName('lxd_profile', 'project', args['project']);
+      const project = projectArg('lxd_profile', args);
       const state = args['state'] === 'absent' ? 'absent' : 'present';
       const wanted = {
         description: optionalString('lxd_profile', args, 'description') ?? '',

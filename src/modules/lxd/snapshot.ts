@@ -2,7 +2,7 @@
 // the container failed") and are not consistent for a database on a `dir` pool anyway: callers stop first.
 import { ModuleArgError, optionalString } from '../common.js';
 import type { ModuleDefinition } from '../types.js';
-import { apiPath, lxc, lxdGet, lxdName, lxcRun } from './lxc.js';
+import { apiPath, lxc, lxcRun, lxdGet, lxdName, projectArg } from './lxc.js';
 import { lxdModuleResult } from './result.js';
 
 export type SnapshotState = 'present' | 'absent' | 'restored' | 'list';
@@ -44,7 +44,7 @@ export const lxdSnapshotModule: ModuleDefinition = {
     lxdModuleResult(async () => {
       const module = 'lxd_snapshot';
       const container = lxdName(module, 'container', args['container']);
-      const project = args['project'] === undefined ? undefined : lxdName(module, 'project', args['project']);
+      const project = projectArg(module, args);
       const state = (optionalString(module, args, 'state') ?? 'present') as SnapshotState;
       const snapshots = await lxdGet<SnapshotInfo[]>(ctx, apiPath(`/1.0/instances/${container}/snapshots?recursion=1`, project));
       if (snapshots === undefined) throw new ModuleArgError(module, `container '${container}' does not exist`);
