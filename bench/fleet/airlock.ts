@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { timedRun } from '../support/process.js';
 import type { ProbeRecord } from './airlock-probe.js';
 
+export const CONNECT_TIMEOUT_S = 60;
 const PROBE = fileURLToPath(new URL('./airlock-probe.js', import.meta.url));
 
 export interface AirlockRunOptions {
@@ -44,6 +45,10 @@ export async function runAirlock(options: AirlockRunOptions): Promise<AirlockRun
       String(options.forks),
       '-e',
       `bench_run=${options.runId}`,
+      // 200 handshakes at once on a loaded 2-core controller take longer than the 10 s default (hosts were
+      // reported unreachable at N=200, load 60+); Ansible gets the same 60 s (ANSIBLE_TIMEOUT)
+      '--connect-timeout',
+      String(CONNECT_TIMEOUT_S),
     ];
     const run = await timedRun(process.execPath, args, {
       cwd: options.cwd,

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { timedRun } from '../support/process.js';
+import { CONNECT_TIMEOUT_S } from './airlock.js';
 
 export const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
 
@@ -43,6 +44,7 @@ function ansibleEnv(options: AnsibleRunOptions, controlDir: string, configPath: 
     ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir,
     ANSIBLE_HOST_KEY_CHECKING: 'True',
     ANSIBLE_RETRY_FILES_ENABLED: 'False',
+    ANSIBLE_TIMEOUT: String(CONNECT_TIMEOUT_S), // the same connect timeout airlock gets
     ANSIBLE_NOCOLOR: 'True',
     ANSIBLE_LOCAL_TEMP: join(options.workDir, 'ansible-local-tmp'),
   };
