@@ -5,7 +5,10 @@ import type { ModuleDefinition } from '../modules/types.js';
 
 // ajv ships CommonJS; under NodeNext its default export is the module namespace.
 const Ajv = AjvModule.default;
-const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true, coerceTypes: false });
+// coerceTypes: a templated value arrives with its native type (`content: "{{ hosts | length }}"` is a number); like
+// Ansible's argument spec, a scalar is converted to the type the module declares (number -> string, "5" -> 5),
+// in place, so the module receives the converted value. Lists and mappings are never coerced.
+const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true, coerceTypes: true });
 const validators = new WeakMap<ModuleDefinition, ValidateFunction>();
 
 /** Remove every mapping entry whose value is the omit sentinel, at any depth (Ansible drops only top-level; deeper is harmless and saves surprises). */
