@@ -1,6 +1,7 @@
 // `airlock run PLAYBOOK... -i INV`: load and validate everything first (a bad playbook, inventory or extra var
 // exits 1 before any host is touched), then run the plays and exit with Ansible's codes: 0 ok, 2 a host failed or
 // the rollout halted, 4 a host was unreachable and none failed, 130 interrupted.
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -137,6 +138,8 @@ export async function runCommand(playbookArgs: string[], options: RunCliOptions,
     ...(options.junit === undefined ? {} : { junit: options.junit }),
   });
   const controller = new AbortController();
+  // every in-flight command and transfer on every host listens to this one signal: hundreds at once are expected
+  setMaxListeners(0, controller.signal);
   const onInterrupt = (): void => {
     if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: leave now
     process.stderr.write('\nairlock: interrupted, stopping the running tasks and closing connections (Ctrl-C again to quit at once)\n');

@@ -26,9 +26,18 @@ export function errorMessage(error: unknown): string {
 export async function sleep(rt: PlayRuntime, ms: number): Promise<void> {
   if (ms <= 0) return;
   if (rt.deps.sleep) return rt.deps.sleep(ms, rt.options.signal);
+  const signal = rt.options.signal;
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    rt.options.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    // the listener goes when the timer fires: retries and delays must not pile listeners on the run's one signal
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
