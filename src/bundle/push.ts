@@ -71,7 +71,9 @@ export function importAlias(component: BundleComponent): string {
 async function placeManifest(conn: Connection, bundle: OpenBundle, destDir: string): Promise<void> {
   const remote = `${destDir.replace(/\/+$/, '')}/${remoteManifestName(bundle)}`;
   const want = createHash('sha256').update(bundle.manifestBytes).digest('hex');
-  const have = await conn.exec(sh`sha256sum ${remote} 2>/dev/null`);
+  // one round trip: the hash when the manifest is there, and the directory made when it is not (every image may have
+  // been skipped because LXD already holds it, so no transfer created the directory)
+  const have = await conn.exec(sh`sha256sum ${remote} 2>/dev/null || mkdir -p ${destDir}`);
   if (have.stdout.startsWith(want)) return;
   await conn.putContent(bundle.manifestBytes, remote, { mode: 0o644 });
 }
