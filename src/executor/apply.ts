@@ -5,6 +5,7 @@ import type { ActionTask } from '../playbook/types.js';
 import type { TaskResult } from '../report/result.js';
 import { addGatheredFacts, type HostState } from './host-state.js';
 import type { ActionOutcome, Frame, PlayRuntime } from './runtime.js';
+import { countInto } from '../report/collect.js';
 
 export interface ApplyOptions {
   /** false for the other hosts of a run_once task: they get the variables, not a result line of their own */
@@ -22,8 +23,10 @@ export function applyOutcome(rt: PlayRuntime, task: ActionTask, host: HostState,
     for (const name of task.notify) host.notified.add(name);
   }
   if (options.report) {
-    countStatus(host, outcome, frame);
-    rt.deps.emit({ type: 'task_result', result });
+    // a failure inside a block that has a rescue section is reported and counted as Ansible's `rescued`
+    const reported: TaskResult = outcome.status === 'failed' && frame.inRescuableBlock ? { ...result, status: 'rescued' } : result;
+    countInto(host.summary, reported);
+    rt.deps.emit({ type: 'task_result', result: reported });
   }
   if (outcome.status === 'unreachable') {
     host.status = 'unreachable';
@@ -34,39 +37,4 @@ export function applyOutcome(rt: PlayRuntime, task: ActionTask, host: HostState,
     return true;
   }
   return false;
-}
-
-/**
- * Ansible's recap arithmetic: `ok` includes changed and ignored tasks; a failure inside a block that has a rescue
- * section counts as `rescued`, not `failed` (a failure inside the rescue itself counts as failed).
- */
-function countStatus(host: HostState, outcome: ActionOutcome, frame: Frame): void {
-  const summary = host.summary;
-  switch (outcome.status) {
-    case 'ok':
-      summary.ok++;
-      break;
-    case 'changed':
-      summary.ok++;
-      summary.changed++;
-      break;
-    case 'ignored':
-      summary.ok++;
-      summary.ignored++;
-      if (outcome.registered['changed'] === true) summary.changed++;
-      break;
-    case 'skipped':
-      summary.skipped++;
-      break;
-    case 'unreachable':
-      summary.unreachable++;
-      break;
-    case 'failed':
-      if (frame.inRescuableBlock) summary.rescued++;
-      else summary.failed++;
-      break;
-    case 'rolled_back':
-      summary.rolled_back++;
-      break;
-  }
 }
