@@ -5,18 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UnreachableError } from '../../../src/connection/errors.js';
-import { labContext, type LabContext } from './lab-context.js';
-
-async function rejection(promise: Promise<unknown>): Promise<UnreachableError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UnreachableError) return error;
-    throw error;
-  }
-  throw new Error('expected an UnreachableError, the connection succeeded');
-}
+import { labContext, rejection, type LabContext } from './lab-context.js';
 
 describe('connection: authentication', function () {
   this.timeout(120_000);

@@ -3,18 +3,8 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HostKeyError, UnreachableError } from '../../../src/connection/errors.js';
-import { labContext, type LabContext } from './lab-context.js';
-
-async function rejection(promise: Promise<unknown>): Promise<UnreachableError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UnreachableError) return error;
-    throw error;
-  }
-  throw new Error('expected an UnreachableError, the connection succeeded');
-}
+import { HostKeyError } from '../../../src/connection/errors.js';
+import { labContext, rejection, type LabContext } from './lab-context.js';
 
 describe('connection: jump hosts', function () {
   this.timeout(120_000);

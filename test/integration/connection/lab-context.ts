@@ -2,6 +2,7 @@
 // real inventory loader, so the tests see exactly what `airlock run -i inventories/lab-conn.yml` sees.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { UnreachableError } from '../../../src/connection/errors.js';
 import { loadInventory } from '../../../src/inventory/load.js';
 import type { Vars } from '../../../src/inventory/types.js';
 import { ConnectionPool, type ConnectionPoolOptions } from '../../../src/connection/pool.js';
@@ -75,4 +76,15 @@ export function dropSessions(lab: LabInfo, host: string): number {
     killed++;
   }
   return killed;
+}
+
+/** The UnreachableError a connection attempt ends with (any other outcome fails the test). */
+export async function rejection(promise: Promise<unknown>): Promise<UnreachableError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof UnreachableError) return error;
+    throw error;
+  }
+  throw new Error('expected an UnreachableError, the connection succeeded');
 }
