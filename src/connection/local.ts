@@ -1,9 +1,9 @@
 // The controller itself as a host (`ansible_connection: local`, implicit for localhost): commands through /bin/sh -c
 // with execa, files on the local file system, with the same timeouts, become handling and error types as SSH.
+import { progressCounter } from './progress.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, copyFile, stat as fsStat, truncate, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
 import { CommandTimeoutError } from './errors.js';
@@ -62,15 +62,7 @@ export class LocalConnection implements Connection {
     const offset = options.offset ?? 0;
     const total = (await fsStat(localPath)).size;
     if (offset < 0 || offset > total) throw new Error(`cannot resume ${localPath} at offset ${offset}: the file has ${total} bytes`);
-    let bytesDone = offset;
-    const progress = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        bytesDone += chunk.length;
-        options.onProgress?.({ bytesDone, bytesTotal: total });
-        callback(null, chunk);
-      },
-    });
-    options.onProgress?.({ bytesDone, bytesTotal: total });
+    const progress = progressCounter(offset, total, options.onProgress);
     await pipeline(
       createReadStream(localPath, { start: offset }),
       progress,

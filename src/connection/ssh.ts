@@ -1,9 +1,9 @@
 // A Connection over one persistent ssh2 Client: commands on session channels (capped per connection, the rest queue),
 // files over one lazily opened SFTP session. When the host drops, everything pending rejects at once with
 // UnreachableError; nothing waits for a reply that cannot come.
+import { progressCounter } from './progress.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat as localStat } from 'node:fs/promises';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type ssh2 from 'ssh2';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -207,15 +207,7 @@ export class SshConnection implements Connection {
         source.destroy();
         sink.destroy();
       });
-      let bytesDone = offset;
-      const progress = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          bytesDone += chunk.length;
-          options.onProgress?.({ bytesDone, bytesTotal: total });
-          callback(null, chunk);
-        },
-      });
-      options.onProgress?.({ bytesDone, bytesTotal: total });
+      const progress = progressCounter(offset, total, options.onProgress);
       // pipeline destroys every stream on abort; what reached the host stays there for a later resume.
       await pipeline(source, progress, sink, ...(options.signal === undefined ? [] : [{ signal: options.signal }]));
       // A resumed upload onto a longer leftover must not keep the old tail.
