@@ -1,14 +1,14 @@
 // A Connection over one persistent ssh2 Client: commands on session channels (capped per connection, the rest queue),
 // files over one lazily opened SFTP session. When the host drops, everything pending rejects at once with
 // UnreachableError; nothing waits for a reply that cannot come.
-import { progressCounter } from './progress.js';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { stat as localStat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type ssh2 from 'ssh2';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { CommandTimeoutError, UnreachableError } from './errors.js';
 import { wrapCommand } from './command.js';
+import { uploadPipelined } from './sftp-upload.js';
 import type { Connection, ExecOptions, ExecResult, PutFileOptions, RemoteFileInfo } from './types.js';
 
 export interface SshConnectionOptions {
@@ -199,20 +199,25 @@ export class SshConnection implements Connection {
     const offset = options.offset ?? 0;
     const total = (await localStat(localPath)).size;
     if (offset < 0 || offset > total) throw new Error(`cannot resume ${localPath} at offset ${offset}: the file has ${total} bytes`);
+    options.signal?.throwIfAborted();
     const sftp = await this.sftp();
-    await this.guard(async (register) => {
-      const source = createReadStream(localPath, { start: offset });
-      const sink = sftp.createWriteStream(remotePath, { flags: offset > 0 ? 'r+' : 'w', start: offset, ...(options.mode === undefined ? {} : { mode: options.mode }) });
-      register(() => {
-        source.destroy();
-        sink.destroy();
+    // One stop for both ways an upload ends early: the caller's signal, or the link dropping under it.
+    const stop = new AbortController();
+    const relayAbort = (): void => stop.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', relayAbort, { once: true });
+    try {
+      await this.guard(async (register) => {
+        register(() => stop.abort(new Error(`${this.host}: upload of ${remotePath} stopped: connection lost`)));
+        await uploadPipelined(sftp, localPath, remotePath, {
+          offset,
+          signal: stop.signal,
+          ...(options.mode === undefined ? {} : { mode: options.mode }),
+          onAcknowledged: (bytesDone) => options.onProgress?.({ bytesDone, bytesTotal: total }),
+        });
       });
-      const progress = progressCounter(offset, total, options.onProgress);
-      // pipeline destroys every stream on abort; what reached the host stays there for a later resume.
-      await pipeline(source, progress, sink, ...(options.signal === undefined ? [] : [{ signal: options.signal }]));
-      // A resumed upload onto a longer leftover must not keep the old tail.
-      if (offset > 0) await new Promise<void>((resolve, reject) => sftp.setstat(remotePath, { size: total }, (e) => (e ? reject(e) : resolve())));
-    });
+    } finally {
+      options.signal?.removeEventListener('abort', relayAbort);
+    }
   }
 
   async putContent(content: string | Buffer, remotePath: string, options: { mode?: number } = {}): Promise<void> {
