@@ -1,5 +1,6 @@
-// Byte counting for streamed uploads, shared by the ssh and local connections: reports the bytes of the file now on
-// the destination (a resumed prefix included) once before the first chunk and after every chunk.
+// Byte counting for the local connection's streamed copies: reports the bytes of the file now on the destination (a
+// resumed prefix included) once before the first chunk and after every chunk. (The SSH upload counts the writes the
+// host acknowledged instead: src/connection/sftp-upload.ts.)
 import { Transform } from 'node:stream';
 import type { PutFileOptions } from './types.js';
 
