@@ -43,9 +43,13 @@ export function mkdirCommand(dir: string): string {
   return sh`mkdir -p ${dir}`;
 }
 
-/** sha256 computed ON the host: proves what landed on its disk, not what we think we sent. */
+/**
+ * sha256 computed ON the host: proves what landed on its disk, not what we think we sent. OpenSSL's digest uses the
+ * CPU's SHA extensions where coreutils' sha256sum does not: measured on a lab host, 0.26 s vs 0.65 s for 256 MiB, and
+ * a push hashes every byte it sends. Both print `<hex> <name>`; sha256sum is the fallback on hosts without openssl.
+ */
 export function sha256Command(path: string): string {
-  return sh`sha256sum ${path}`;
+  return sh`if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r ${path}; else sha256sum ${path}; fi`;
 }
 
 export function parseSha256(stdout: string): string | undefined {

@@ -5,6 +5,7 @@
 import { sh } from '../util/shell.js';
 import type { ExecResult } from '../connection/types.js';
 import { parseManifest } from '../bundle/schema.js';
+import { sha256Command } from '../bundle/remote-commands.js';
 import { exec, failOnArgError, ModuleArgError, optionalBool, optionalString, remoteDirname, remoteJoin } from './common.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from './types.js';
 
@@ -19,7 +20,7 @@ export const lxdImageCommands = {
   aliasDelete: (alias: string): string => sh`lxc image alias delete ${alias}`,
   import: (file: string, alias: string | undefined): string => (alias === undefined ? sh`lxc image import ${file}` : sh`lxc image import ${file} --alias ${alias}`),
   delete: (fingerprint: string): string => sh`lxc image delete ${fingerprint}`,
-  sha256: (file: string): string => sh`sha256sum ${file}`,
+  sha256: sha256Command,
   removeFile: (file: string): string => sh`rm -f ${file}`,
   readFile: (file: string): string => sh`cat ${file}`,
 };
