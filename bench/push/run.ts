@@ -1,6 +1,6 @@
 // Side-by-side: one 1 GiB image to 8 lab hosts with `airlock` (bundle push: resumable SFTP + sha256 on each host)
 // and with OpenSSH `scp` (8 parallel processes), in the same run. Prints both throughputs, the ratio and airlock's
-// peak memory. Not part of npm test: run `node dist/bench/push/run.js [--size-mib N] [--hosts N]`.
+// peak memory. Not part of npm test: run `node dist/bench/push/run.js [--size-mib N] [--hosts N] [--reps N]`.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ import { openBundle } from '../../src/bundle/bundle-dir.js';
 import { pushBundle } from '../../src/bundle/push.js';
 import { formatBytes, formatRate } from '../../src/bundle/format.js';
 import { sh } from '../../src/util/shell.js';
+import { load1 } from '../support/machine.js';
+import { median } from '../support/stats.js';
 
 function arg(name: string, fallback: number): number {
   const index = process.argv.indexOf(name);
@@ -30,6 +32,7 @@ function run(command: string, args: string[]): Promise<void> {
 
 const sizeMiB = arg('--size-mib', 1024);
 const hostCount = arg('--hosts', 8);
+const reps = arg('--reps', 3);
 const size = sizeMiB * 1024 * 1024;
 const work = '/var/tmp/airlock-bench-push';
 const imageName = 'MISP_v0.0.0_beec400.tar.gz';
@@ -46,30 +49,47 @@ await buildFromImages(join(work, 'images'), { outDir: join(work, 'bundle'), vers
 const bundle = await openBundle(join(work, 'bundle'));
 const clients = await labClients(lab);
 const clean = (): Promise<unknown> => Promise.all(hosts.map((h) => onHost(clients, h, sh`rm -rf ${scpDest} ${airlockDest}`)));
-await clean();
-await Promise.all(hosts.map((h) => onHost(clients, h, sh`mkdir -p ${scpDest}`)));
 
 const total = size * hosts.length;
-process.stdout.write(`bench/push: ${formatBytes(size)} to ${hosts.length} lab hosts (${formatBytes(total)} in all)\n`);
+process.stdout.write(`bench/push: ${formatBytes(size)} to ${hosts.length} lab hosts (${formatBytes(total)} in all), ${reps} interleaved repetitions\n`);
+
+async function pushWithAirlock(): Promise<number> {
+  const started = Date.now();
+  const results = await pushBundle(bundle, hosts, { destDir: airlockDest, maxTransfers: hosts.length, connect: (h) => clients.connect(h) });
+  const elapsed = Date.now() - started;
+  const failed = results.filter((r) => r.status !== 'changed');
+  if (failed.length > 0) throw new Error(`airlock push failed on ${failed.map((r) => `${r.host}: ${r.error ?? r.status}`).join('; ')}`);
+  return elapsed;
+}
+
+async function pushWithScp(): Promise<number> {
+  const started = Date.now();
+  await Promise.all(hosts.map((h) => run('scp', ['-q', '-F', lab.sshConfigPath, image, `${h}:${scpDest}/`])));
+  return Date.now() - started;
+}
 
 const hwmBefore = vmHwmBytes();
-const airlockStart = Date.now();
-const results = await pushBundle(bundle, hosts, { destDir: airlockDest, maxTransfers: hosts.length, connect: (h) => clients.connect(h) });
-const airlockMs = Date.now() - airlockStart;
-const failed = results.filter((r) => r.status !== 'changed');
-if (failed.length > 0) throw new Error(`airlock push failed on ${failed.map((r) => `${r.host}: ${r.error ?? r.status}`).join('; ')}`);
+const airlockMs: number[] = [];
+const scpMs: number[] = [];
+for (let rep = 1; rep <= reps; rep += 1) {
+  // every repetition starts from empty destinations: nothing skipped, nothing resumed
+  await clean();
+  await Promise.all(hosts.map((h) => onHost(clients, h, sh`mkdir -p ${scpDest}`)));
+  const loadBefore = load1();
+  airlockMs.push(await pushWithAirlock());
+  scpMs.push(await pushWithScp());
+  process.stdout.write(`  rep ${rep}: airlock ${((airlockMs.at(-1) ?? 0) / 1000).toFixed(1)} s, scp ${((scpMs.at(-1) ?? 0) / 1000).toFixed(1)} s (load ${loadBefore.toFixed(1)} -> ${load1().toFixed(1)})\n`);
+}
 const peak = vmHwmBytes();
 
-const scpStart = Date.now();
-await Promise.all(hosts.map((h) => run('scp', ['-q', '-F', lab.sshConfigPath, image, `${h}:${scpDest}/`])));
-const scpMs = Date.now() - scpStart;
-
-const airlockRate = (total * 1000) / airlockMs;
-const scpRate = (total * 1000) / scpMs;
-process.stdout.write(`airlock bundle push: ${(airlockMs / 1000).toFixed(1)} s, ${formatRate(total, airlockMs)} aggregate (includes sha256 on every host + atomic rename)\n`);
-process.stdout.write(`scp (8 parallel):    ${(scpMs / 1000).toFixed(1)} s, ${formatRate(total, scpMs)} aggregate (no verification)\n`);
-process.stdout.write(`ratio airlock/scp throughput: ${(airlockRate / scpRate).toFixed(2)}\n`);
-process.stdout.write(`airlock peak memory (VmHWM): ${formatBytes(peak)} (before the push: ${formatBytes(hwmBefore)}); heap now ${formatBytes(process.memoryUsage().heapUsed)}\n`);
+const airlockMedian = median(airlockMs);
+const scpMedian = median(scpMs);
+const airlockRate = (total * 1000) / airlockMedian;
+const scpRate = (total * 1000) / scpMedian;
+process.stdout.write(`airlock bundle push: median ${(airlockMedian / 1000).toFixed(1)} s, ${formatRate(total, airlockMedian)} aggregate (includes sha256 on every host + atomic rename)\n`);
+process.stdout.write(`scp (${hosts.length} parallel):    median ${(scpMedian / 1000).toFixed(1)} s, ${formatRate(total, scpMedian)} aggregate (no verification)\n`);
+process.stdout.write(`ratio airlock/scp throughput: ${(airlockRate / scpRate).toFixed(2)} (target >= 1)\n`);
+process.stdout.write(`airlock peak memory (VmHWM): ${formatBytes(peak)} (before the first push: ${formatBytes(hwmBefore)}; target < 200 MB)\n`);
 
 await clean();
 await clients.close();
