@@ -33,6 +33,9 @@ function connectOne(host: CeilingHost, privateKey: Buffer, knownHosts: ReturnTyp
       // host-key checking stays on here too: the lab's known_hosts, exactly as airlock and Ansible use it
       hostVerifier: (key: Buffer) => judgeHostKey(knownHosts, [knownHostsName(host.ip, 22)], key).kind === 'trusted',
     });
+    // TCP_NODELAY, as airlock (src/connection/ssh-client.ts) and OpenSSH set it: without it every exec waits on
+    // delayed ACKs, and the ceiling would not be the fastest this transport can go.
+    client.setNoDelay(true);
   });
 }
 

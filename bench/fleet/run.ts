@@ -1,5 +1,6 @@
 // bench/fleet: airlock vs ansible-playbook vs the ssh2 ceiling on the first N hosts of the bench lab, the same
 // 11-task workload, each figure the median of `reps` runs, with the machine's load next to every run.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatLoad, load1, loadIsHigh, type LoadSample } from '../support/machine.js';
@@ -133,6 +134,8 @@ export async function benchFleet(options: FleetOptions): Promise<FleetResult> {
 export async function profileAirlock(options: Omit<FleetOptions, 'reps' | 'ansibleReps' | 'ansible'>): Promise<string> {
   const inventory = writeSubsetInventory(options.lab.inventoryPath, options.hosts, options.workDir);
   const profileDir = join(options.workDir, `cpuprofile-n${options.hosts}`);
+  // one profile in the directory: the summary reads whichever file it finds, so an older run's must not linger
+  rmSync(profileDir, { recursive: true, force: true });
   await runAirlock({ playbook: options.workload.fleetPlaybook, inventory: inventory.path, forks: options.hosts, runId: `prof${options.hosts}`, timeoutMs: options.timeoutMs, cwd: options.workDir, cpuProfileDir: profileDir });
   return profileDir;
 }

@@ -112,5 +112,10 @@ export async function openSshClient(params: HopParams, store: KnownHostsStore, p
         );
       },
     });
+    // Nagle's algorithm holds each small SSH packet (a channel open, an exec request, an EOF) until the previous one is
+    // acknowledged, and the peer delays that ACK by up to 40 ms: measured on a lab host, an `exec true` round trip
+    // took 56 ms with Nagle and 12 ms without, and a connect 102 ms vs 63 ms. OpenSSH sets TCP_NODELAY as well.
+    // (A hop reached through a jump host rides a channel, not a socket; ssh2 then has nothing to set.)
+    client.setNoDelay(true);
   });
 }
