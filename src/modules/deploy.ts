@@ -1,8 +1,10 @@
 // Putting a file's content on a host atomically, shared by copy, template and lineinfile: upload to a staging name
 // next to the destination, give it the destination's (or the requested) mode and owner, then rename it into place.
-// With become the upload lands in /tmp first (the login user may not write the destination directory) and the
+// Small content rides on the install exec's stdin (one round trip, no SFTP session); a larger file streams over
+// SFTP first, and with become it lands in /tmp (the login user may not write the destination directory) and the
 // privileged exec copies it next to the destination before the rename.
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { sh } from '../util/shell.js';
 import type { TaskDiff } from '../report/result.js';
 import { exec, remoteBasename, remoteDirname, remoteJoin, tempToken } from './common.js';
@@ -29,8 +31,17 @@ export function backupPath(dest: string, now: Date): string {
   return `${dest}.${stamp}~`;
 }
 
+/**
+ * Content up to this size is written by the install exec itself from its stdin: one channel instead of an SFTP
+ * session (a second channel and a subsystem process on the host) plus the exec. At 100 hosts x one copy task that
+ * is 100 fewer SFTP sessions and 300 fewer SFTP round trips (bench/fleet).
+ */
+export const INLINE_CONTENT_MAX_BYTES = 64 * 1024;
+
 export interface InstallSpec {
   paths: StagePaths;
+  /** the content arrives on the exec's stdin and is written to paths.staged (private until the mode is set) */
+  contentOnStdin?: boolean;
   dest: string;
   /** the destination exists: copy its mode and owner onto the new file first (Ansible's atomic_move does the same) */
   preserveExisting: boolean;
@@ -43,7 +54,8 @@ export interface InstallSpec {
 export function installCommand(spec: InstallSpec): string {
   const { paths, dest } = spec;
   const steps: string[] = [];
-  if (paths.upload !== paths.staged) steps.push(sh`cp -- ${paths.upload} ${paths.staged}`, sh`rm -f -- ${paths.upload}`);
+  if (spec.contentOnStdin) steps.push(sh`(umask 077 && cat > ${paths.staged})`);
+  else if (paths.upload !== paths.staged) steps.push(sh`cp -- ${paths.upload} ${paths.staged}`, sh`rm -f -- ${paths.upload}`);
   if (spec.backup) steps.push(sh`cp -p -- ${dest} ${spec.backup}`);
   if (spec.preserveExisting) steps.push(sh`chmod --reference=${dest} -- ${paths.staged}`, sh`chown --reference=${dest} -- ${paths.staged}`);
   steps.push(...spec.attributeCommands, sh`mv -f -- ${paths.staged} ${dest}`);
@@ -117,19 +129,29 @@ export async function deployFile(ctx: ModuleContext, request: DeployRequest): Pr
   if (request.backup && exists) outcome.backupFile = backupPath(dest, new Date());
   if (ctx.check) return outcome;
 
-  const becomeOther = ctx.become !== undefined;
+  const inline = await inlineContent(source);
+  // Inline content is written by the (become) exec itself, so it never needs the /tmp detour.
+  const becomeOther = ctx.become !== undefined && inline === undefined;
   const paths = stagePaths(dest, tempToken(), becomeOther);
   const stagedAttributes = attributeCommands(paths.staged, request.attributes, exists ? current : undefined, request.module);
-  const uploadMode = becomeOther && ctx.become?.user && ctx.become.user !== 'root' ? 0o644 : 0o600;
-  if ('content' in source) await ctx.conn.putContent(source.content, paths.upload, { mode: uploadMode });
-  else await ctx.conn.putFile(source.localPath, paths.upload, { mode: uploadMode, signal: ctx.signal });
-  const spec: InstallSpec = { paths, dest, preserveExisting: exists, attributeCommands: stagedAttributes.commands };
+  if (inline === undefined) {
+    const uploadMode = becomeOther && ctx.become?.user && ctx.become.user !== 'root' ? 0o644 : 0o600;
+    if ('content' in source) await ctx.conn.putContent(source.content, paths.upload, { mode: uploadMode });
+    else await ctx.conn.putFile(source.localPath, paths.upload, { mode: uploadMode, signal: ctx.signal });
+  }
+  const spec: InstallSpec = { paths, dest, preserveExisting: exists, attributeCommands: stagedAttributes.commands, contentOnStdin: inline !== undefined };
   if (outcome.backupFile) spec.backup = outcome.backupFile;
   // A brand-new file without a requested mode gets the usual 0644 rather than the 0600 of the upload.
   if (!exists && request.attributes.mode === undefined) spec.attributeCommands = [...spec.attributeCommands, sh`chmod 0644 -- ${paths.staged}`];
-  const result = await exec(ctx, installCommand(spec));
+  const result = await exec(ctx, installCommand(spec), inline === undefined ? {} : { stdin: inline });
   if (result.rc !== 0) throw new Error(`${request.module}: installing ${dest} failed (rc ${result.rc}): ${result.stderr.trim()}`);
   return outcome;
+}
+
+/** The content to send on the install exec's stdin, when it is small enough; undefined means upload it over SFTP. */
+async function inlineContent(source: ContentSource): Promise<Buffer | undefined> {
+  if ('content' in source) return source.content.length <= INLINE_CONTENT_MAX_BYTES ? source.content : undefined;
+  return source.size <= INLINE_CONTENT_MAX_BYTES ? readFile(source.localPath) : undefined;
 }
 
 export function deployResult(dest: string, checksum: string, outcome: DeployOutcome, ctx: ModuleContext): ModuleResult {

@@ -104,6 +104,12 @@ describe('modules: file, attributes and install plans', () => {
         ' && chmod 0600 -- /etc/.app.conf.airlock-abc && mv -f -- /etc/.app.conf.airlock-abc /etc/app.conf; } || { rc=$?; rm -f -- /etc/.app.conf.airlock-abc; exit $rc; }',
     );
   });
+  it('install of content on stdin: written straight to the private staging name, then the usual steps', () => {
+    const paths = stagePaths('/etc/x', 't2', false);
+    expect(installCommand({ paths, dest: '/etc/x', preserveExisting: false, attributeCommands: ['chmod 0644 -- /etc/.x.airlock-t2'], contentOnStdin: true })).to.equal(
+      '{ (umask 077 && cat > /etc/.x.airlock-t2) && chmod 0644 -- /etc/.x.airlock-t2 && mv -f -- /etc/.x.airlock-t2 /etc/x; } || { rc=$?; rm -f -- /etc/.x.airlock-t2; exit $rc; }',
+    );
+  });
   it('install with become: uploaded to /tmp, copied next to dest by the privileged exec', () => {
     const paths = stagePaths('/etc/x', 't1', true);
     expect(installCommand({ paths, dest: '/etc/x', preserveExisting: false, attributeCommands: [] })).to.equal(

@@ -6,11 +6,11 @@ import { commandModule } from '../../../src/modules/command.js';
 import { fileModule } from '../../../src/modules/file.js';
 import { lineinfileModule } from '../../../src/modules/lineinfile.js';
 import { statModule } from '../../../src/modules/stat.js';
-import { sha256Hex } from '../../../src/modules/deploy.js';
+import { INLINE_CONTENT_MAX_BYTES, sha256Hex } from '../../../src/modules/deploy.js';
 import { FakeConnection, fakeContext, probeOutput } from './fake-connection.js';
 
 const PROBE = /^printf 'P\\t0\\n'; if \[ -e \/etc\/app.conf \]/;
-const INSTALL = /^\{ (cp -p -- \/etc\/app\.conf '\/etc\/app\.conf\.[^']+~' && )?chmod --reference=\/etc\/app\.conf -- \/etc\/\.app\.conf\.airlock-[0-9a-f]{12} && chown --reference=/;
+const INSTALL = /^\{ \(umask 077 && cat > \/etc\/\.app\.conf\.airlock-[0-9a-f]{12}\) && (cp -p -- \/etc\/app\.conf '\/etc\/app\.conf\.[^']+~' && )?chmod --reference=\/etc\/app\.conf -- \/etc\/\.app\.conf\.airlock-[0-9a-f]{12} && chown --reference=/;
 
 describe('modules run against a scripted host', () => {
   it('copy: unchanged content costs exactly one exec and reports ok', async () => {
@@ -21,7 +21,7 @@ describe('modules run against a scripted host', () => {
     expect(conn.puts).to.have.length(0);
   });
 
-  it('copy: changed content = probe, one upload next to dest, one install exec; become and env on every exec', async () => {
+  it('copy: changed small content = probe, then one install exec that reads the content from stdin; become and env on every exec', async () => {
     const conn = new FakeConnection([
       { command: PROBE, result: { stdout: probeOutput([{ checksum: 'old' }], 'a=0\n') } },
       { command: INSTALL },
@@ -30,21 +30,34 @@ describe('modules run against a scripted host', () => {
     expect(result.changed).to.equal(true);
     expect(result.diff).to.deep.equal([{ path: '/etc/app.conf', before: 'a=0\n', after: 'a=1\n' }]);
     expect(result.data?.['backup_file']).to.match(/^\/etc\/app\.conf\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/);
-    expect(conn.puts).to.have.length(1);
-    expect(conn.puts[0]?.remotePath).to.match(/^\/etc\/\.app\.conf\.airlock-[0-9a-f]{12}$/);
-    expect(conn.puts[0]?.content).to.equal('a=1\n');
+    expect(conn.puts).to.have.length(0);
+    expect(conn.execs[1]?.options?.stdin?.toString()).to.equal('a=1\n');
     expect(conn.done).to.equal(true);
     for (const call of conn.execs) expect(call.options?.env).to.deep.equal({ LANG: 'C' });
   });
 
-  it('copy with become: uploads to /tmp and passes become to the exec', async () => {
+  it('copy with become: small content is written by the become exec next to dest, no /tmp detour', async () => {
+    const conn = new FakeConnection([
+      { command: PROBE, result: { stdout: probeOutput([{ absent: true }]) } },
+      { command: /^\{ \(umask 077 && cat > \/etc\/\.app\.conf\.airlock-[0-9a-f]{12}\) && chmod 0644 -- \/etc\/\.app\.conf\.airlock-[0-9a-f]{12} && mv -f -- / },
+    ]);
+    await copyModule.run({ content: 'x', dest: '/etc/app.conf' }, fakeContext(conn, { become: { user: 'root' } }));
+    expect(conn.puts).to.have.length(0);
+    expect(conn.done).to.equal(true);
+    for (const call of conn.execs) expect(call.options?.become).to.deep.equal({ user: 'root' });
+  });
+
+  it('copy with become: content over INLINE_CONTENT_MAX_BYTES is uploaded over SFTP to /tmp, private, then moved by the become exec', async () => {
+    const big = 'y'.repeat(INLINE_CONTENT_MAX_BYTES + 1);
     const conn = new FakeConnection([
       { command: PROBE, result: { stdout: probeOutput([{ absent: true }]) } },
       { command: /^\{ cp -- \/tmp\/\.airlock-upload-[0-9a-f]{12} \/etc\/\.app\.conf\.airlock-/ },
     ]);
-    await copyModule.run({ content: 'x', dest: '/etc/app.conf' }, fakeContext(conn, { become: { user: 'root' } }));
+    await copyModule.run({ content: big, dest: '/etc/app.conf' }, fakeContext(conn, { become: { user: 'root' } }));
     expect(conn.puts[0]?.remotePath).to.match(/^\/tmp\/\.airlock-upload-/);
     expect(conn.puts[0]?.mode).to.equal(0o600);
+    expect(conn.puts[0]?.content).to.equal(big);
+    expect(conn.execs[1]?.options?.stdin).to.equal(undefined);
     for (const call of conn.execs) expect(call.options?.become).to.deep.equal({ user: 'root' });
   });
 
