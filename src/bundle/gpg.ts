@@ -1,7 +1,10 @@
 // Upstream's GPG detached signatures (`gpg --detach-sign` gives binary <file>.sig), checked with openpgp.js against a
 // keyring file the operator supplies (CIRCL's key, armored or binary). The image is streamed through the verifier:
 // memory stays flat however large the image is.
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
+
+/** openpgp.js takes ~150 ms to load: only bundle commands that meet a .sig or a keyring pay for it, not every run. */
+const loadOpenpgp = (): Promise<typeof openpgp> => import('openpgp');
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -14,8 +17,9 @@ export async function loadKeyring(path: string): Promise<openpgp.Key[]> {
   const bytes = await readFile(path);
   try {
     const text = bytes.toString('utf8');
-    if (text.includes('-----BEGIN PGP')) return await openpgp.readKeys({ armoredKeys: text });
-    return await openpgp.readKeys({ binaryKeys: new Uint8Array(bytes) });
+    const { readKeys } = await loadOpenpgp();
+    if (text.includes('-----BEGIN PGP')) return await readKeys({ armoredKeys: text });
+    return await readKeys({ binaryKeys: new Uint8Array(bytes) });
   } catch (error) {
     throw new InputError(`cannot read OpenPGP keyring: ${(error as Error).message}`, { file: path });
   }
@@ -24,8 +28,9 @@ export async function loadKeyring(path: string): Promise<openpgp.Key[]> {
 async function readDetachedSignature(path: string): Promise<openpgp.Signature> {
   const bytes = await readFile(path);
   const text = bytes.toString('latin1');
-  if (text.startsWith('-----BEGIN PGP SIGNATURE')) return openpgp.readSignature({ armoredSignature: text });
-  return openpgp.readSignature({ binarySignature: new Uint8Array(bytes) });
+  const { readSignature } = await loadOpenpgp();
+  if (text.startsWith('-----BEGIN PGP SIGNATURE')) return readSignature({ armoredSignature: text });
+  return readSignature({ binarySignature: new Uint8Array(bytes) });
 }
 
 /** Verify `<dataPath>` against its detached signature with the given keys, streaming the data. */
@@ -37,9 +42,10 @@ export async function verifyDetachedSignature(dataPath: string, signaturePath: s
     return { ok: false, reason: `unreadable signature ${signaturePath}: ${(error as Error).message}` };
   }
   const webStream = Readable.toWeb(createReadStream(dataPath, { highWaterMark: 1 << 20 })) as unknown as ReadableStream<Uint8Array>;
-  const message = await openpgp.createMessage({ binary: webStream });
+  const { createMessage, verify } = await loadOpenpgp();
+  const message = await createMessage({ binary: webStream });
   try {
-    const result = await openpgp.verify({ message, signature, verificationKeys: [...keys], format: 'binary' });
+    const result = await verify({ message, signature, verificationKeys: [...keys], format: 'binary' });
     // the verdict is only known once the data has flowed through: drain it without keeping it
     const reader = (result.data as ReadableStream<Uint8Array>).getReader();
     for (;;) {

@@ -1,6 +1,6 @@
 // The manifest's JSON schema, checked with ajv. Errors name the field (components[1].sha256), the component it
 // belongs to, and the line:column in manifest.json, because an operator fixing a bundle by hand needs all three.
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isCollection } from 'yaml';
 import { InputError } from '../util/errors.js';
 import type { BundleManifest } from './manifest.js';
@@ -40,8 +40,10 @@ export const manifestSchema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validate = ajv.compile<BundleManifest>(manifestSchema);
+// Compiled on first use: every `airlock run` loads this module (through the bundle modules), few runs read a manifest.
+let validateManifest: ValidateFunction<BundleManifest> | undefined;
+const manifestValidator = (): ValidateFunction<BundleManifest> =>
+  (validateManifest ??= new Ajv({ allErrors: true, strict: true }).compile<BundleManifest>(manifestSchema));
 
 /** `/components/1/sha256` -> `components[1].sha256` */
 function fieldName(instancePath: string, extra?: string): string {
@@ -112,6 +114,7 @@ export function parseManifest(text: string, file: string): BundleManifest {
   } catch (error) {
     throw new InputError(`not valid JSON: ${(error as Error).message}`, { file });
   }
+  const validate = manifestValidator();
   if (!validate(value)) {
     const errors = validate.errors ?? [];
     const first = errors[0];
