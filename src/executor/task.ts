@@ -202,6 +202,7 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
     become: become ? { user: becomeUser } : undefined,
     env,
     signal: rt.options.signal,
+    reconnect: () => connectionFor(rt, module, host, delegateTo, vars),
   };
 
   // ansible-core's count: the first run plus `retries` retries (retries 3 = up to 4 runs; retries <= 0 = one run).

@@ -94,6 +94,15 @@ export function fakeModules(recorder: Recorder): Map<string, ModuleDefinition> {
       },
     },
     {
+      // reports which connection ctx.reconnect() hands back, and whether it is the task's own
+      name: 'reconnect_probe',
+      argsSchema: { type: 'object' },
+      run: async (_args, ctx) => {
+        const again = await ctx.reconnect?.();
+        return { changed: false, msg: `${again?.host ?? 'no hook'} same=${String(again === ctx.conn)}` };
+      },
+    },
+    {
       name: 'set_fact',
       controllerOnly: true,
       argsSchema: { type: 'object' },

@@ -18,6 +18,15 @@ describe('executor: one task on one host', () => {
     expect(loop?.results?.map((item) => [item.item, item.status])).to.deep.equal([['a', 'changed'], ['b', 'skipped'], ['c', 'changed']]);
   });
 
+  it('hands modules a reconnect hook that asks the pool for the connection of the host (or of the delegate)', async () => {
+    const { recorder } = await runFake([play({
+      hosts: 'h1',
+      tasks: [action('reconnect_probe', {}, { name: 'own' }), action('reconnect_probe', {}, { name: 'delegated', delegateTo: 'h2' })],
+    })], { inventory: fakeInventory({ web: ['h1', 'h2'] }) });
+    expect(recorder.resultsFor('own').map((r) => r.msg)).to.deep.equal(['h1 same=true']);
+    expect(recorder.resultsFor('delegated').map((r) => r.msg)).to.deep.equal(['h2 same=true']);
+  });
+
   it('registers rc, stdout, stdout_lines, stderr, changed, failed for a single command', async () => {
     const recorder = new Recorder();
     recorder.commandBehaviour = () => ({ changed: true, rc: 0, stdout: 'one\ntwo\n', stderr: 'warn' });
