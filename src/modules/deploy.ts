@@ -32,9 +32,9 @@ export function backupPath(dest: string, now: Date): string {
 }
 
 /**
- * Content up to this size is written by the install exec itself from its stdin: one channel instead of an SFTP
- * session (a second channel and a subsystem process on the host) plus the exec. At 100 hosts x one copy task that
- * is 100 fewer SFTP sessions and 300 fewer SFTP round trips (bench/fleet).
+ * Content up to this size is written by the install exec itself from its stdin: one channel instead of the exec plus
+ * SFTP (a session and a subsystem on the host where none was open yet, then open, write, close and chmod round
+ * trips). Most templates and copied configuration files are far smaller.
  */
 export const INLINE_CONTENT_MAX_BYTES = 64 * 1024;
 
