@@ -61,8 +61,12 @@ export async function uploadPipelined(sftp: ssh2.SFTPWrapper, localPath: string,
       if (options.offset > 0) await remote<void>((cb) => sftp.fsetstat(handle, { size: total }, (e) => cb(e, undefined)));
       await remote<void>((cb) => sftp.close(handle, (e) => cb(e, undefined)));
     } catch (error) {
-      // still release the handle on a live connection; on a dead one this is a no-op nobody waits for
-      sftp.close(handle, () => undefined);
+      // still release the handle on a live connection; nobody waits for the answer, which a dead one never gives
+      try {
+        sftp.close(handle, () => undefined);
+      } catch {
+        /* the SFTP channel went with the link: nothing left to release */
+      }
       throw error;
     }
   } finally {
