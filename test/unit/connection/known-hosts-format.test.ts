@@ -77,6 +77,11 @@ describe('known_hosts format', () => {
     expect(hostFieldMatches('10.0.0.?', '10.0.0.5')).to.equal(true);
     expect(hostFieldMatches('10.0.0.?', '10.0.0.55')).to.equal(false);
     expect(hostFieldMatches('[10.0.0.5]:2222', '10.0.0.5')).to.equal(false);
+    // names compare without case, plain or wildcard, and a dot in a plain name is a dot
+    expect(hostFieldMatches('Web1.LAB', 'web1.lab')).to.equal(true);
+    expect(hostFieldMatches('*.LAB', 'web1.lab')).to.equal(true);
+    expect(hostFieldMatches('web1.lab', 'web1xlab')).to.equal(false);
+    expect(hostFieldMatches('!WEB1.lab,*', 'web1.lab')).to.equal(false);
   });
 
   it('judges trusted, changed (with the recorded line), unknown, revoked and cert-authority-only keys', () => {
