@@ -68,13 +68,13 @@ const fleetLab = { inventoryPath: lab.inventoryPath, knownHostsPath: lab.knownHo
 
 function fleetTable(results: FleetResult[]): string {
   const rows = [
-    '| N | airlock s | Ansible s | ceiling s | airlock host-tasks/s | Ansible host-tasks/s | ceiling host-tasks/s | airlock/Ansible speedup | airlock/ceiling | airlock peak RSS MB | load (1 min) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| N | airlock s | Ansible s | ceiling s | airlock host-tasks/s | Ansible host-tasks/s | ceiling host-tasks/s | airlock/Ansible speedup | airlock/ceiling | airlock/(ceiling + its connects) | airlock peak RSS MB | load (1 min) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const loads = [...r.airlock.loads, ...(r.ansible?.loads ?? []), ...r.ceiling.loads].flatMap((l) => [l.before, l.after]);
     rows.push(
-      `| ${r.hosts} | ${(r.airlock.medianMs / 1000).toFixed(2)} | ${r.ansible ? (r.ansible.medianMs / 1000).toFixed(2) : '-'} | ${(r.ceiling.medianMs / 1000).toFixed(2)} | ${r.airlock.hostTasksPerSecond.toFixed(0)} | ${r.ansible ? r.ansible.hostTasksPerSecond.toFixed(0) : '-'} | ${r.ceiling.hostTasksPerSecond.toFixed(0)} | ${r.speedupVsAnsible === undefined ? '-' : `${r.speedupVsAnsible.toFixed(1)}x`} | ${r.fractionOfCeiling.toFixed(2)} | ${Math.max(...r.airlockPeakRssKb) / 1024 | 0} | ${Math.min(...loads).toFixed(0)}-${Math.max(...loads).toFixed(0)}${r.unreliable ? ' UNRELIABLE' : ''} |`,
+      `| ${r.hosts} | ${(r.airlock.medianMs / 1000).toFixed(2)} | ${r.ansible ? (r.ansible.medianMs / 1000).toFixed(2) : '-'} | ${(r.ceiling.medianMs / 1000).toFixed(2)} | ${r.airlock.hostTasksPerSecond.toFixed(0)} | ${r.ansible ? r.ansible.hostTasksPerSecond.toFixed(0) : '-'} | ${r.ceiling.hostTasksPerSecond.toFixed(0)} | ${r.speedupVsAnsible === undefined ? '-' : `${r.speedupVsAnsible.toFixed(1)}x`} | ${r.fractionOfCeiling.toFixed(2)} | ${r.fractionOfCeilingWithConnects.toFixed(2)} | ${Math.max(...r.airlockPeakRssKb) / 1024 | 0} | ${Math.min(...loads).toFixed(0)}-${Math.max(...loads).toFixed(0)}${r.unreliable ? ' UNRELIABLE' : ''} |`,
     );
   }
   return rows.join('\n');

@@ -53,6 +53,11 @@ export interface FleetResult {
   speedupVsAnsible?: number;
   /** ceiling wall / airlock wall: 1.0 means airlock adds nothing to the bare SSH work */
   fractionOfCeiling: number;
+  /**
+   * (ceiling wall + its connect time) / airlock wall: the ceiling opens its connections before its clock starts,
+   * airlock's wall includes them; printed beside the target's ratio, never instead of it.
+   */
+  fractionOfCeilingWithConnects: number;
   unreliable: boolean;
 }
 
@@ -126,6 +131,7 @@ export async function benchFleet(options: FleetOptions): Promise<FleetResult> {
     airlockCpuMs,
     ansibleCpuMs,
     fractionOfCeiling: ceilingFigure.medianMs / airlockFigure.medianMs,
+    fractionOfCeilingWithConnects: (ceilingFigure.medianMs + ceilingConnections.connectMs) / airlockFigure.medianMs,
     unreliable: allLoads.some(loadIsHigh),
   };
 }
