@@ -18,6 +18,8 @@ class FakeSftp {
   closed = false;
   maxInFlight = 0;
   offsets: number[] = [];
+  /** end of the furthest write received */
+  sentEnd = 0;
   failWriteAt: number | undefined;
   /** writes received after the host answered one with an error */
   writesAfterFailure = 0;
@@ -41,6 +43,7 @@ class FakeSftp {
 
   write(_handle: Buffer, buffer: Buffer, offset: number, length: number, position: number, cb: Callback): void {
     if (this.failed) this.writesAfterFailure += 1;
+    this.sentEnd = Math.max(this.sentEnd, position + length);
     const data = Buffer.from(buffer.subarray(offset, offset + length));
     this.offsets.push(position);
     this.pending.push(() => {
@@ -78,8 +81,11 @@ class FakeSftp {
   }
 }
 
-/** Acknowledges in rounds, each once the uploader has filled its window (or sends no more), until it settles. */
-async function drive(fake: FakeSftp, upload: Promise<void>): Promise<void> {
+/**
+ * Acknowledges in rounds, each once the uploader has filled its window or sent the file's last byte, until it
+ * settles. A long stall (a failed upload that stopped sending) also releases what is pending, so nothing hangs.
+ */
+async function drive(fake: FakeSftp, upload: Promise<void>, size: number): Promise<void> {
   let settled = false;
   const done = upload.finally(() => {
     settled = true;
@@ -90,8 +96,7 @@ async function drive(fake: FakeSftp, upload: Promise<void>): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 2));
     unchanged = fake.inFlight === before ? unchanged + 1 : 0;
     before = fake.inFlight;
-    // a stall of 50 ms means the uploader has nothing more to send until it hears back
-    if (fake.inFlight >= UPLOAD_REQUESTS_IN_FLIGHT || unchanged >= 25) {
+    if (fake.inFlight >= UPLOAD_REQUESTS_IN_FLIGHT || (fake.inFlight > 0 && fake.sentEnd >= size) || unchanged >= 250) {
       fake.acknowledgeAll();
       unchanged = 0;
     }
@@ -114,7 +119,7 @@ describe('connection/sftp-upload: pipelined writes', () => {
   it('lands every byte, in increasing offsets, with at most UPLOAD_REQUESTS_IN_FLIGHT requests outstanding', async () => {
     const fake = new FakeSftp();
     const progress: number[] = [];
-    await drive(fake, uploadPipelined(fake as unknown as ssh2.SFTPWrapper, source, '/srv/x.part', { offset: 0, mode: 0o600, onAcknowledged: (n) => progress.push(n) }));
+    await drive(fake, uploadPipelined(fake as unknown as ssh2.SFTPWrapper, source, '/srv/x.part', { offset: 0, mode: 0o600, onAcknowledged: (n) => progress.push(n) }), data.length);
     expect(fake.content.equals(data)).to.equal(true);
     expect(fake.flags).to.equal('w');
     expect(fake.mode).to.equal(0o600);
@@ -129,7 +134,7 @@ describe('connection/sftp-upload: pipelined writes', () => {
   it('resumes at an offset onto the partial file and cuts whatever lay beyond the real size', async () => {
     const half = 9 * UPLOAD_CHUNK_BYTES + 7;
     const fake = new FakeSftp(Buffer.concat([data.subarray(0, half), randomBytes(50_000)]));
-    await drive(fake, uploadPipelined(fake as unknown as ssh2.SFTPWrapper, source, '/srv/x.part', { offset: half }));
+    await drive(fake, uploadPipelined(fake as unknown as ssh2.SFTPWrapper, source, '/srv/x.part', { offset: half }), data.length);
     expect(fake.flags).to.equal('r+');
     expect(fake.offsets[0]).to.equal(half);
     expect(fake.content.equals(data)).to.equal(true);
@@ -141,7 +146,7 @@ describe('connection/sftp-upload: pipelined writes', () => {
     let error: unknown;
     await drive(fake, uploadPipelined(fake as unknown as ssh2.SFTPWrapper, source, '/srv/x.part', { offset: 0 }).catch((e: unknown) => {
       error = e;
-    }));
+    }), data.length);
     expect((error as Error).message).to.contain('disk quota exceeded');
     expect(fake.writesAfterFailure).to.equal(0);
     expect(fake.offsets.length).to.be.lessThan(21);
