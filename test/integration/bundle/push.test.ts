@@ -2,11 +2,13 @@
 // retried within the run, 0 bytes the second time, and the refusals (tampered image, bad signature, no room).
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureLab, type LabInfo } from '../../support/lab.js';
+import { labPaths, readLabState } from '../../../src/lab/state.js';
 import { buildFromImages } from '../../../src/bundle/build.js';
 import { openBundle, type OpenBundle } from '../../../src/bundle/bundle-dir.js';
 import { pushBundle, type BundlePushOptions } from '../../../src/bundle/push.js';
@@ -15,6 +17,7 @@ import { sh } from '../../../src/util/shell.js';
 import { labClients, onHost, writeRandomFile, type LabClients } from './helpers.js';
 
 const AIRLOCK = fileURLToPath(new URL('../../../../bin/airlock.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const MIB = 1024 * 1024;
 const BIG = 40 * MIB;
 
@@ -116,6 +119,44 @@ describe('bundle push to lab hosts (integration)', function () {
     expect(results[0]?.files[0]?.outcome.attempts).to.be.greaterThan(1);
     expect(results[0]?.bytesSent).to.be.lessThan(1.2 * BIG);
     const sum = await onHost(clients, host, sh`sha256sum ${`${dest}-drop/MISP_v9.9.1_abcdef0.tar.gz`}`);
+    expect(sum.split(' ')[0]).to.equal(bundle.manifest.components[0]?.sha256);
+  });
+
+  it('the bundle_push module in a playbook survives its host dropping every connection mid-transfer', async () => {
+    const host = hosts[2] as string;
+    const state = await readLabState(labPaths(lab.name, ROOT));
+    const sshdPid = state?.hosts.find((h) => h.name === host)?.sshdPid;
+    if (sshdPid === undefined) throw new Error(`lab ${lab.name}: no sshd PID recorded for ${host}`);
+    const destDir = `${dest}-module`;
+    const playbook = join(work, 'push-module.yml');
+    writeFileSync(playbook, [
+      `- hosts: ${host}`,
+      '  gather_facts: false',
+      '  tasks:',
+      '    - bundle_push:',
+      `        bundle: ${bundleDir}`,
+      `        dest: ${destDir}`,
+      '        components: [misp]',
+      '        insecure_skip_signature: true',
+      '',
+    ].join('\n'));
+    const run = execa('node', [AIRLOCK, 'run', playbook, '-i', lab.inventoryPath, '--output', 'plain'], { cwd: work, reject: false, env: { CI: 'true' } });
+    // the host's filesystem as its sshd sees it: watched from here, without an SSH session that the kill would end too
+    const part = `/proc/${sshdPid}/root${destDir}/MISP_v9.9.1_abcdef0.tar.gz.part`;
+    let killed = false;
+    while (!killed && run.exitCode === null) {
+      if (existsSync(part) && statSync(part).size >= BIG / 4) {
+        // every per-connection sshd of this host dies: the run's connection with them
+        await execa('pkill', ['-KILL', '-P', String(sshdPid)], { reject: false });
+        killed = true;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const result = await run;
+    expect(killed, 'the upload finished before the link could be dropped').to.equal(true);
+    expect(result.exitCode, `${result.stdout}\n${result.stderr}`).to.equal(0);
+    expect(result.stdout).to.match(/changed: \[/);
+    const sum = await onHost(clients, host, sh`sha256sum ${`${destDir}/MISP_v9.9.1_abcdef0.tar.gz`} && rm -rf ${destDir}`);
     expect(sum.split(' ')[0]).to.equal(bundle.manifest.components[0]?.sha256);
   });
 
