@@ -59,7 +59,7 @@ describe('bundle push to lab hosts (integration)', function () {
 
   after(async () => {
     if (clients) {
-      await Promise.all(hosts.map((host) => onHost(clients, host, sh`umount ${`${dest}-tiny`} 2>/dev/null; rm -rf ${dest} ${`${dest}-resume`} ${`${dest}-drop`} ${`${dest}-tiny`}`).catch(() => undefined)));
+      await Promise.all(hosts.map((host) => onHost(clients, host, sh`umount ${`${dest}-tiny`} 2>/dev/null; rm -rf ${dest} ${`${dest}-resume`} ${`${dest}-drop`} ${`${dest}-tiny`} ${`${dest}-module`}`).catch(() => undefined)));
       await clients.close();
     }
     await bundle?.close();
@@ -128,6 +128,8 @@ describe('bundle push to lab hosts (integration)', function () {
     const sshdPid = state?.hosts.find((h) => h.name === host)?.sshdPid;
     if (sshdPid === undefined) throw new Error(`lab ${lab.name}: no sshd PID recorded for ${host}`);
     const destDir = `${dest}-module`;
+    // a partial file left by an earlier run would be resumed past the point where the link is dropped
+    await onHost(clients, host, sh`rm -rf ${destDir}`);
     const playbook = join(work, 'push-module.yml');
     writeFileSync(playbook, [
       `- hosts: ${host}`,
@@ -156,7 +158,7 @@ describe('bundle push to lab hosts (integration)', function () {
     expect(killed, 'the upload finished before the link could be dropped').to.equal(true);
     expect(result.exitCode, `${result.stdout}\n${result.stderr}`).to.equal(0);
     expect(result.stdout).to.match(/changed: \[/);
-    const sum = await onHost(clients, host, sh`sha256sum ${`${destDir}/MISP_v9.9.1_abcdef0.tar.gz`} && rm -rf ${destDir}`);
+    const sum = await onHost(clients, host, sh`sha256sum ${`${destDir}/MISP_v9.9.1_abcdef0.tar.gz`}`);
     expect(sum.split(' ')[0]).to.equal(bundle.manifest.components[0]?.sha256);
   });
 
