@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureLab, type LabInfo } from '../../support/lab.js';
-import { labPaths, readLabState } from '../../../src/lab/state.js';
+import { dropSessions, pathOnHost } from '../../support/lab-hosts.js';
 import { buildFromImages } from '../../../src/bundle/build.js';
 import { openBundle, type OpenBundle } from '../../../src/bundle/bundle-dir.js';
 import { pushBundle, type BundlePushOptions } from '../../../src/bundle/push.js';
@@ -17,7 +17,6 @@ import { sh } from '../../../src/util/shell.js';
 import { labClients, onHost, writeRandomFile, type LabClients } from './helpers.js';
 
 const AIRLOCK = fileURLToPath(new URL('../../../../bin/airlock.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const MIB = 1024 * 1024;
 const BIG = 40 * MIB;
 
@@ -124,9 +123,6 @@ describe('bundle push to lab hosts (integration)', function () {
 
   it('the bundle_push module in a playbook survives its host dropping every connection mid-transfer', async () => {
     const host = hosts[2] as string;
-    const state = await readLabState(labPaths(lab.name, ROOT));
-    const sshdPid = state?.hosts.find((h) => h.name === host)?.sshdPid;
-    if (sshdPid === undefined) throw new Error(`lab ${lab.name}: no sshd PID recorded for ${host}`);
     const destDir = `${dest}-module`;
     // a partial file left by an earlier run would be resumed past the point where the link is dropped
     await onHost(clients, host, sh`rm -rf ${destDir}`);
@@ -143,15 +139,11 @@ describe('bundle push to lab hosts (integration)', function () {
       '',
     ].join('\n'));
     const run = execa('node', [AIRLOCK, 'run', playbook, '-i', lab.inventoryPath, '--output', 'plain'], { cwd: work, reject: false, env: { CI: 'true' } });
-    // the host's filesystem as its sshd sees it: watched from here, without an SSH session that the kill would end too
-    const part = `/proc/${sshdPid}/root${destDir}/MISP_v9.9.1_abcdef0.tar.gz.part`;
+    // watched from here, without an SSH session that dropping the host's sessions would end too
+    const part = pathOnHost(lab, host, `${destDir}/MISP_v9.9.1_abcdef0.tar.gz.part`);
     let killed = false;
     while (!killed && run.exitCode === null) {
-      if (existsSync(part) && statSync(part).size >= BIG / 4) {
-        // every per-connection sshd of this host dies: the run's connection with them
-        await execa('pkill', ['-KILL', '-P', String(sshdPid)], { reject: false });
-        killed = true;
-      }
+      if (existsSync(part) && statSync(part).size >= BIG / 4) killed = dropSessions(lab, host) > 0;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const result = await run;

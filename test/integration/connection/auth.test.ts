@@ -5,7 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labContext, rejection, type LabContext } from './lab-context.js';
+import { labContext, type LabContext } from './lab-context.js';
+import { UnreachableError } from '../../../src/connection/errors.js';
+import { rejectionOf } from '../../support/rejection.js';
 
 describe('connection: authentication', function () {
   this.timeout(120_000);
@@ -33,7 +35,7 @@ describe('connection: authentication', function () {
   it('reports a refused key as unreachable, naming user@host and the methods tried', async () => {
     const stranger = keygen('stranger');
     const pool = ctx.pool();
-    const error = await rejection(pool.get(host.name, { ...ctx.vars(host.name), ansible_ssh_private_key_file: stranger }));
+    const error = await rejectionOf(pool.get(host.name, { ...ctx.vars(host.name), ansible_ssh_private_key_file: stranger }), UnreachableError);
     await pool.closeAll();
     expect(error.host).to.equal(host.name);
     expect(error.message).to.contain(`authentication failed for root@${host.ip}:22`);
@@ -49,7 +51,7 @@ describe('connection: authentication', function () {
     delete process.env['AIRLOCK_SSH_PASSPHRASE'];
     const pool = ctx.pool();
     try {
-      const missing = await rejection(pool.get(host.name, { ...ctx.vars(host.name), ansible_ssh_private_key_file: locked }));
+      const missing = await rejectionOf(pool.get(host.name, { ...ctx.vars(host.name), ansible_ssh_private_key_file: locked }), UnreachableError);
       expect(missing.message).to.contain(`private key ${locked} is encrypted and no passphrase was given`);
       expect(missing.message).to.contain('AIRLOCK_SSH_PASSPHRASE');
 

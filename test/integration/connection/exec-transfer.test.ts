@@ -9,7 +9,8 @@ import { CommandTimeoutError, UnreachableError } from '../../../src/connection/e
 import type { Connection } from '../../../src/connection/types.js';
 import type { ConnectionPool } from '../../../src/connection/pool.js';
 import { quote } from '../../../src/util/shell.js';
-import { dropSessions, labContext, setLink, type LabContext } from './lab-context.js';
+import { labContext, type LabContext } from './lab-context.js';
+import { dropSessions, setLink } from '../../support/lab-hosts.js';
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 

@@ -7,16 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostKeyError } from '../../../src/connection/errors.js';
 import { labContext, type LabContext } from './lab-context.js';
+import { rejectionOf } from '../../support/rejection.js';
 
-async function refusal(promise: Promise<unknown>): Promise<HostKeyError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HostKeyError) return error;
-    throw error;
-  }
-  throw new Error('the connection was accepted; expected a HostKeyError');
-}
 
 describe('connection: host keys on real sshd', function () {
   this.timeout(120_000);
@@ -38,7 +30,7 @@ describe('connection: host keys on real sshd', function () {
 
   it('refuses an unknown host key, giving its fingerprint and how to accept it', async () => {
     const pool = ctx.pool();
-    const error = await refusal(pool.get(host.name, varsWith(join(dir, 'empty_known_hosts'))));
+    const error = await rejectionOf(pool.get(host.name, varsWith(join(dir, 'empty_known_hosts'))), HostKeyError);
     await pool.closeAll();
     const fingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', '-'], { input: recordedLine.split(' ').slice(1).join(' '), encoding: 'utf8' }).split(' ')[1];
     expect(error.kind).to.equal('unknown');
@@ -53,7 +45,7 @@ describe('connection: host keys on real sshd', function () {
     const impostor = readFileSync(join(dir, 'impostor.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
     writeFileSync(file, `# recorded earlier\n${host.ip} ${impostor}\n`);
     const pool = ctx.pool({ acceptNewHostKeys: true });
-    const error = await refusal(pool.get(host.name, varsWith(file)));
+    const error = await rejectionOf(pool.get(host.name, varsWith(file)), HostKeyError);
     await pool.closeAll();
     expect(error.kind).to.equal('changed');
     expect(error.message).to.contain('HOST KEY CHANGED');

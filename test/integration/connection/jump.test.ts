@@ -3,8 +3,9 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HostKeyError } from '../../../src/connection/errors.js';
-import { labContext, rejection, type LabContext } from './lab-context.js';
+import { HostKeyError, UnreachableError } from '../../../src/connection/errors.js';
+import { labContext, type LabContext } from './lab-context.js';
+import { rejectionOf } from '../../support/rejection.js';
 
 describe('connection: jump hosts', function () {
   this.timeout(120_000);
@@ -35,7 +36,7 @@ describe('connection: jump hosts', function () {
       const result = await (await pool.get(behind, vars)).exec('hostname');
       expect(result.stdout.trim()).to.equal(behind);
       const { ansible_ssh_common_args: _args, ...direct } = vars;
-      const error = await rejection(pool.get(`${behind}-direct`, direct));
+      const error = await rejectionOf(pool.get(`${behind}-direct`, direct), UnreachableError);
       expect(error.hop).to.equal(undefined);
     } finally {
       await pool.closeAll();
@@ -65,7 +66,7 @@ describe('connection: jump hosts', function () {
   it('names the failing hop: a jump that refuses forwarding to a closed port', async () => {
     const pool = ctx.pool({ connectTimeoutMs: 5000 });
     try {
-      const error = await rejection(pool.get(behind, { ...ctx.vars(behind), airlock_jump: [jump.name, `root@${ctx.lab.behindJumpHost.ip}:2`] }));
+      const error = await rejectionOf(pool.get(behind, { ...ctx.vars(behind), airlock_jump: [jump.name, `root@${ctx.lab.behindJumpHost.ip}:2`] }), UnreachableError);
       expect(error.message).to.match(new RegExp(`^${jump.name} -> ${ctx.lab.behindJumpHost.ip}: connection refused`));
       expect(error.hop).to.equal(`${jump.name} -> ${ctx.lab.behindJumpHost.ip}`);
       expect(error.host).to.equal(behind);
@@ -83,7 +84,7 @@ describe('connection: jump hosts', function () {
       const file = join(dir, 'known_hosts');
       writeFileSync(file, `${behindLine.join('\n')}\n`);
       const vars = { ...ctx.vars(behind), airlock_jump: [`root@${jump.ip}`], airlock_known_hosts: file };
-      const error = await rejection(pool.get(behind, vars));
+      const error = await rejectionOf(pool.get(behind, vars), UnreachableError);
       expect(error).to.be.instanceOf(HostKeyError);
       expect((error as HostKeyError).kind).to.equal('unknown');
       expect(error.hop).to.equal(jump.ip);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostKeyError } from '../../../src/connection/errors.js';
 import { KnownHostsStore } from '../../../src/connection/known-hosts.js';
+import { rejectionOf } from '../../support/rejection.js';
 import { fingerprintSha256 } from '../../../src/connection/known-hosts-format.js';
 
 function newKey(dir: string, name: string): { blob: Buffer; line: string } {
@@ -15,15 +16,6 @@ function newKey(dir: string, name: string): { blob: Buffer; line: string } {
   return { blob: Buffer.from(line.split(' ')[1] as string, 'base64'), line };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<HostKeyError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HostKeyError) return error;
-    throw error;
-  }
-  throw new Error('expected a HostKeyError, the key was accepted');
-}
 
 describe('known_hosts store', () => {
   let dir: string;
@@ -40,7 +32,7 @@ describe('known_hosts store', () => {
   it('refuses an unknown key, saying the fingerprint and how to accept it', async () => {
     const file = join(dir, 'strict');
     const store = new KnownHostsStore({ userKnownHostsFile: join(dir, 'user_kh') });
-    const error = await rejection(store.verify(target(file), (keys[0] as { blob: Buffer }).blob));
+    const error = await rejectionOf(store.verify(target(file), (keys[0] as { blob: Buffer }).blob), HostKeyError);
     expect(error.kind).to.equal('unknown');
     expect(error.message).to.contain(`ED25519 key fingerprint is ${fingerprintSha256((keys[0] as { blob: Buffer }).blob)}`);
     expect(error.message).to.contain('--accept-new-host-keys');
@@ -87,7 +79,7 @@ describe('known_hosts store', () => {
     const recorded = keys[0] as { blob: Buffer; line: string };
     const presented = keys[1] as { blob: Buffer; line: string };
     writeFileSync(file, `# first line\n10.0.0.9 ${recorded.line}\n`);
-    const error = await rejection(new KnownHostsStore({ acceptNewHostKeys: true, userKnownHostsFile: join(dir, 'user_kh') }).verify(target(file, '10.0.0.9'), presented.blob));
+    const error = await rejectionOf(new KnownHostsStore({ acceptNewHostKeys: true, userKnownHostsFile: join(dir, 'user_kh') }).verify(target(file, '10.0.0.9'), presented.blob), HostKeyError);
     expect(error.kind).to.equal('changed');
     expect(error.message).to.contain(fingerprintSha256(recorded.blob));
     expect(error.message).to.contain(fingerprintSha256(presented.blob));
@@ -99,7 +91,7 @@ describe('known_hosts store', () => {
     const file = join(dir, 'revoked');
     const key = keys[2] as { blob: Buffer; line: string };
     writeFileSync(file, `10.0.0.10 ${key.line}\n@revoked * ${key.line}\n`);
-    const error = await rejection(new KnownHostsStore({ acceptNewHostKeys: true, userKnownHostsFile: join(dir, 'user_kh') }).verify(target(file, '10.0.0.10'), key.blob));
+    const error = await rejectionOf(new KnownHostsStore({ acceptNewHostKeys: true, userKnownHostsFile: join(dir, 'user_kh') }).verify(target(file, '10.0.0.10'), key.blob), HostKeyError);
     expect(error.kind).to.equal('revoked');
   });
 });

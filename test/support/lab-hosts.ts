@@ -1,0 +1,48 @@
+// What tests do to a lab host from outside, without an SSH session of their own: take its link down, drop its
+// sessions, look at its filesystem as its sshd sees it. Read from the lab's state record (src/lab/state.ts).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { LabInfo } from './lab.js';
+
+interface LabStateHost {
+  name: string;
+  netns: string;
+  sshdPid: number;
+}
+
+function hostRecord(lab: LabInfo, host: string): LabStateHost {
+  const state = JSON.parse(readFileSync(`${lab.stateDir}/state.json`, 'utf8')) as { hosts: LabStateHost[] };
+  const record = state.hosts.find((h) => h.name === host);
+  if (!record) throw new Error(`no lab host ${host}`);
+  return record;
+}
+
+/** Take a host's network link down (packets vanish silently, no FIN/RST) or bring it back up. */
+export function setLink(lab: LabInfo, host: string, up: boolean): void {
+  execFileSync('ip', ['netns', 'exec', hostRecord(lab, host).netns, 'ip', 'link', 'set', 'eth0', up ? 'up' : 'down']);
+}
+
+/** Kill every sshd session process of a host (not its listener): each open connection drops, the host stays up. */
+export function dropSessions(lab: LabInfo, host: string): number {
+  const record = hostRecord(lab, host);
+  const pids = execFileSync('ip', ['netns', 'pids', record.netns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  let killed = 0;
+  for (const pid of pids) {
+    if (pid === record.sshdPid) continue;
+    let comm = '';
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm !== 'sshd') continue;
+    process.kill(pid, 'SIGKILL');
+    killed++;
+  }
+  return killed;
+}
+
+/** A path on the host as its sshd sees it (its own mount namespace), readable from the controller. */
+export function pathOnHost(lab: LabInfo, host: string, path: string): string {
+  return `/proc/${hostRecord(lab, host).sshdPid}/root${path}`;
+}
