@@ -2,13 +2,13 @@
 // with execa, files on the local file system, with the same timeouts, become handling and error types as SSH.
 import { progressCounter } from './progress.js';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, copyFile, stat as fsStat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, lstat as fsLstat, open, readFile, rename, stat as fsStat, truncate, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
 import { CommandTimeoutError } from './errors.js';
 import { wrapCommand } from './command.js';
-import type { Connection, ExecOptions, ExecResult, PutFileOptions, RemoteFileInfo } from './types.js';
+import type { Connection, ExecOptions, ExecResult, FileInstall, PutFileOptions, RemoteFileInfo, RemotePathInfo, RemotePathType } from './types.js';
 
 export interface LocalConnectionOptions {
   commandTimeoutMs?: number;
@@ -18,7 +18,7 @@ export interface LocalConnectionOptions {
 export class LocalConnection implements Connection {
   readonly host: string;
   private readonly options: LocalConnectionOptions;
-  private readonly user: string;
+  readonly user: string;
 
   constructor(host: string, options: LocalConnectionOptions = {}) {
     this.host = host;
@@ -88,6 +88,41 @@ export class LocalConnection implements Connection {
       return { size: info.size, mode: info.mode & 0o7777, isDirectory: info.isDirectory(), isFile: info.isFile(), mtimeMs: info.mtimeMs };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async lstat(remotePath: string): Promise<RemotePathInfo | undefined> {
+    try {
+      const info = await fsLstat(remotePath);
+      const type: RemotePathType = info.isFile() ? 'file' : info.isDirectory() ? 'directory' : info.isSymbolicLink() ? 'link' : 'other';
+      return { type, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, size: info.size, mtimeMs: info.mtimeMs, atimeMs: info.atimeMs };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async readSmallFile(remotePath: string, maxBytes: number): Promise<Buffer> {
+    const content = await readFile(remotePath);
+    if (content.length > maxBytes) throw new Error(`${remotePath}: ${content.length} bytes, more than the ${maxBytes} this read allows`);
+    return content;
+  }
+
+  async installFile(install: FileInstall): Promise<void> {
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(install.staged, 'wx', 0o600);
+      await handle.writeFile(install.content);
+      if (install.owner) await handle.chown(install.owner.uid, install.owner.gid);
+      await handle.chmod(install.mode);
+      await handle.close();
+      handle = undefined;
+      await rename(install.staged, install.dest);
+    } catch (error) {
+      await handle?.close().catch(() => undefined);
+      // only a staging file this call created is removed: 'wx' failing means it was never ours
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await unlink(install.staged).catch(() => undefined);
       throw error;
     }
   }

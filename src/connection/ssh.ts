@@ -9,7 +9,9 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { CommandTimeoutError, UnreachableError } from './errors.js';
 import { wrapCommand } from './command.js';
 import { uploadPipelined } from './sftp-upload.js';
-import type { Connection, ExecOptions, ExecResult, PutFileOptions, RemoteFileInfo } from './types.js';
+import { SFTP_NO_SUCH_FILE, sftpInstallFile, sftpLstat, sftpReadSmallFile } from './sftp-files.js';
+import { sh } from '../util/shell.js';
+import type { Connection, ExecOptions, ExecResult, FileInstall, PutFileOptions, RemoteFileInfo, RemotePathInfo } from './types.js';
 
 export interface SshConnectionOptions {
   /** user the session runs as (decides whether become needs sudo) */
@@ -22,7 +24,6 @@ export interface SshConnectionOptions {
   onGone?: () => void;
 }
 
-const SFTP_NO_SUCH_FILE = 2;
 /** how long after a command's timeout the controller stops waiting for the host's own `timeout` to kill it */
 const HOST_TIMEOUT_GRACE_MS = 2000;
 
@@ -50,6 +51,7 @@ function sendSignal(channel: ssh2.ClientChannel, name: string): void {
 
 export class SshConnection implements Connection {
   readonly host: string;
+  readonly user: string;
   private readonly client: ssh2.Client;
   private readonly options: SshConnectionOptions;
   private readonly limit: LimitFunction;
@@ -61,6 +63,7 @@ export class SshConnection implements Connection {
 
   constructor(host: string, client: ssh2.Client, options: SshConnectionOptions) {
     this.host = host;
+    this.user = options.user;
     this.client = client;
     this.options = options;
     this.limit = pLimit(options.maxChannels ?? 8);
@@ -263,6 +266,28 @@ export class SshConnection implements Connection {
             });
           });
         }),
+    );
+  }
+
+  async lstat(remotePath: string): Promise<RemotePathInfo | undefined> {
+    const sftp = await this.sftp();
+    return this.guard(() => sftpLstat(sftp, remotePath));
+  }
+
+  async readSmallFile(remotePath: string, maxBytes: number): Promise<Buffer> {
+    const sftp = await this.sftp();
+    return this.guard(() => sftpReadSmallFile(sftp, remotePath, maxBytes));
+  }
+
+  async installFile(install: FileInstall): Promise<void> {
+    const sftp = await this.sftp();
+    await this.guard(() =>
+      sftpInstallFile(sftp, install, {
+        rename: async (staged, dest) => {
+          const result = await this.exec(sh`mv -f -- ${staged} ${dest}`);
+          if (result.rc !== 0) throw new Error(`renaming ${staged} to ${dest} failed (rc ${result.rc}): ${result.stderr.trim()}`);
+        },
+      }),
     );
   }
 

@@ -52,9 +52,37 @@ export interface RemoteFileInfo {
   mtimeMs: number;
 }
 
+export type RemotePathType = 'file' | 'directory' | 'link' | 'other';
+
+/** lstat() of a path on the host: the link itself, not its target. */
+export interface RemotePathInfo {
+  type: RemotePathType;
+  /** permission bits with setuid/setgid/sticky (mode & 0o7777) */
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  mtimeMs: number;
+  atimeMs: number;
+}
+
+/** Small content put in place without a command on the host (see Connection.installFile). */
+export interface FileInstall {
+  content: Buffer;
+  /** created exclusively and private (0600), in dest's directory so that the rename is atomic */
+  staged: string;
+  dest: string;
+  /** exact permission bits of the installed file (no umask) */
+  mode: number;
+  /** owner to give the file (an existing destination's), when it is not the login user's */
+  owner?: { uid: number; gid: number };
+}
+
 export interface Connection {
   /** Inventory name of the host this connection reaches. */
   readonly host: string;
+  /** The user commands and file operations run as when there is no become (the SSH login user). */
+  readonly user: string;
   /** Run a shell command on the host. Never throws for a non-zero exit: that is in `rc`. Throws UnreachableError or CommandTimeoutError. */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** Stream a local file to the host in constant memory. */
@@ -65,5 +93,14 @@ export interface Connection {
   getFile(remotePath: string, localPath: string): Promise<void>;
   /** stat() on the host, or undefined when the path does not exist. */
   stat(remotePath: string): Promise<RemoteFileInfo | undefined>;
+  /** lstat() on the host as `user`, or undefined when the path does not exist. No command runs on the host. */
+  lstat(remotePath: string): Promise<RemotePathInfo | undefined>;
+  /** The content of a file of at most `maxBytes` (larger: rejects), as `user`. No command runs on the host. */
+  readSmallFile(remotePath: string, maxBytes: number): Promise<Buffer>;
+  /**
+   * Write `content` to `staged`, give it its mode (and owner), then rename it onto `dest` in one step, as `user`;
+   * `staged` is removed when any step fails. No command runs on the host (SFTP over SSH): a file costs no process.
+   */
+  installFile(install: FileInstall): Promise<void>;
   close(): Promise<void>;
 }

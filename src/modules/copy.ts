@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { sh } from '../util/shell.js';
 import { exec, failOnArgError, ModuleArgError, optionalBool, optionalString, remoteJoin, requireString } from './common.js';
 import { deployFile, deployResult, sha256Hex, type DeployOutcome } from './deploy.js';
+import { deploysDirectly, directState } from './deploy-direct.js';
 import { parseProbe, probeCommand, type RemoteState } from './remote-state.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from './types.js';
 import type { FileAttributes } from './attributes.js';
@@ -40,19 +41,33 @@ async function probe(ctx: ModuleContext, paths: string[], withContent: boolean):
   return parseProbe(paths, result.stdout);
 }
 
+/** The destination's state: without a command when the deploy qualifies (deploy-direct.ts), else by the probe exec. */
+async function destinationState(module: string, ctx: ModuleContext, path: string, content: Buffer | undefined): Promise<{ current: RemoteState; direct: boolean }> {
+  if (content !== undefined) {
+    const state = await directState(ctx, path, content);
+    if (state) return { current: state, direct: true };
+  }
+  const [current] = await probe(ctx, [path], ctx.diff);
+  if (!current) throw new Error(`${module}: probe returned nothing for ${path}`);
+  return { current, direct: false };
+}
+
 /** Shared by copy (content) and template: deploy in-memory content to dest, refusing a directory dest. */
 export async function copyContent(module: string, ctx: ModuleContext, content: Buffer, dest: string, args: Record<string, unknown>): Promise<ModuleResult> {
-  const [current] = await probe(ctx, [dest], ctx.diff);
-  if (!current) throw new Error(`${module}: probe returned nothing for ${dest}`);
+  const attributes = attributesFrom(module, args);
+  const backup = optionalBool(module, args, 'backup', false);
+  const direct = deploysDirectly(ctx, { attributes, backup, size: content.length });
+  const { current, direct: readDirectly } = await destinationState(module, ctx, dest, direct ? content : undefined);
   if (current.type === 'directory') throw new ModuleArgError(module, `'dest' ${dest} is a directory; give a file path`);
   const outcome = await deployFile(ctx, {
     module,
     dest,
     source: { content },
-    attributes: attributesFrom(module, args),
-    backup: optionalBool(module, args, 'backup', false),
+    attributes,
+    backup,
     force: optionalBool(module, args, 'force', true),
     current,
+    direct: readDirectly,
   });
   return deployResult(dest, sha256Hex(content), outcome, ctx);
 }
@@ -110,7 +125,38 @@ async function copyTree(ctx: ModuleContext, localDir: string, src: string, dest:
   };
 }
 
+/** A small file that qualifies goes without a command on the host, as `content:` does (deploy-direct.ts). */
+async function copyLocalFileDirectly(ctx: ModuleContext, localPath: string, dest: string, args: Record<string, unknown>): Promise<ModuleResult | undefined> {
+  const content = await readFile(localPath);
+  const inside = remoteJoin(dest, basename(localPath));
+  let target = dest.endsWith('/') ? inside : dest;
+  let current = await directState(ctx, target, content);
+  if (current?.type === 'directory' && target === dest) {
+    target = inside;
+    current = await directState(ctx, target, content);
+  }
+  if (current === undefined) return undefined; // a symlink or special file on the way: the probe decides
+  if (current.type === 'directory') throw new ModuleArgError('copy', `'dest' ${target} is a directory`);
+  const outcome = await deployFile(ctx, {
+    module: 'copy',
+    dest: target,
+    source: { content },
+    attributes: attributesFrom('copy', args),
+    backup: false,
+    force: optionalBool('copy', args, 'force', true),
+    current,
+    direct: true,
+  });
+  return deployResult(target, sha256Hex(content), outcome, ctx);
+}
+
 async function copyLocalFile(ctx: ModuleContext, localPath: string, dest: string, args: Record<string, unknown>): Promise<ModuleResult> {
+  const size = (await stat(localPath)).size;
+  const request = { attributes: attributesFrom('copy', args), backup: optionalBool('copy', args, 'backup', false), size };
+  if (deploysDirectly(ctx, request)) {
+    const result = await copyLocalFileDirectly(ctx, localPath, dest, args);
+    if (result) return result;
+  }
   // Probe dest and dest/<basename> together: if dest turns out to be a directory the file goes inside it.
   const inside = remoteJoin(dest, basename(localPath));
   const [destState, insideState] = await probe(ctx, dest.endsWith('/') ? [inside, inside] : [dest, inside], false);
@@ -118,7 +164,6 @@ async function copyLocalFile(ctx: ModuleContext, localPath: string, dest: string
   let current = target === inside ? insideState : destState;
   if (!current) throw new Error(`copy: probe returned nothing for ${target}`);
   const sha256 = await sha256File(localPath);
-  const size = (await stat(localPath)).size;
   // For --diff, a small text file's content is worth a second read of the destination.
   let source: { content: Buffer } | { localPath: string; sha256: string; size: number } = { localPath, sha256, size };
   if (ctx.diff && size <= 256 * 1024 && current.type === 'file' && current.checksum !== sha256) {
@@ -130,8 +175,8 @@ async function copyLocalFile(ctx: ModuleContext, localPath: string, dest: string
     module: 'copy',
     dest: target,
     source,
-    attributes: attributesFrom('copy', args),
-    backup: optionalBool('copy', args, 'backup', false),
+    attributes: request.attributes,
+    backup: request.backup,
     force: optionalBool('copy', args, 'force', true),
     current,
   });

@@ -1,14 +1,16 @@
 // Putting a file's content on a host atomically, shared by copy, template and lineinfile: upload to a staging name
 // next to the destination, give it the destination's (or the requested) mode and owner, then rename it into place.
-// Small content rides on the install exec's stdin (one round trip, no SFTP session); a larger file streams over
-// SFTP first, and with become it lands in /tmp (the login user may not write the destination directory) and the
-// privileged exec copies it next to the destination before the rename.
+// Two ways, one decision (deployFile): when the destination's state was read without a command (deploy-direct.ts:
+// no sudo, no owner/group, small content), the connection's file channel writes, sets the mode and renames, and no
+// process starts on the host. Otherwise an install exec does it: small content rides on its stdin (one round trip,
+// no SFTP session); a larger file streams over SFTP first, and with become it lands in /tmp (the login user may not
+// write the destination directory) and the privileged exec copies it next to the destination before the rename.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { sh } from '../util/shell.js';
 import type { TaskDiff } from '../report/result.js';
 import { exec, remoteBasename, remoteDirname, remoteJoin, tempToken } from './common.js';
-import { attributeCommands, type FileAttributes } from './attributes.js';
+import { attributeCommands, normalizeMode, targetMode, type FileAttributes } from './attributes.js';
 import type { RemoteState } from './remote-state.js';
 import type { ModuleContext, ModuleResult } from './types.js';
 
@@ -86,6 +88,8 @@ export interface DeployRequest {
   force: boolean;
   /** the destination as probed (with content when --diff is on) */
   current: RemoteState;
+  /** `current` was read without a command (deploy-direct.ts), and the content is installed the same way */
+  direct?: boolean;
 }
 
 export interface DeployOutcome {
@@ -96,7 +100,7 @@ export interface DeployOutcome {
   diff?: TaskDiff;
 }
 
-/** Decide, then (unless check mode) upload and install one file. One exec at most after the probe. */
+/** Decide, then (unless check mode) upload and install one file: one exec at most after the probe, none when direct. */
 export async function deployFile(ctx: ModuleContext, request: DeployRequest): Promise<DeployOutcome> {
   const { dest, current, source } = request;
   const exists = current.type !== 'absent';
@@ -129,6 +133,10 @@ export async function deployFile(ctx: ModuleContext, request: DeployRequest): Pr
   if (request.backup && exists) outcome.backupFile = backupPath(dest, new Date());
   if (ctx.check) return outcome;
 
+  if (request.direct && 'content' in source) {
+    await installDirectly(ctx, request.module, dest, source.content, request.attributes, exists ? current : undefined);
+    return outcome;
+  }
   const inline = await inlineContent(source);
   // Inline content is written by the (become) exec itself, so it never needs the /tmp detour.
   const becomeOther = ctx.become !== undefined && inline === undefined;
@@ -146,6 +154,31 @@ export async function deployFile(ctx: ModuleContext, request: DeployRequest): Pr
   const result = await exec(ctx, installCommand(spec), inline === undefined ? {} : { stdin: inline });
   if (result.rc !== 0) throw new Error(`${request.module}: installing ${dest} failed (rc ${result.rc}): ${result.stderr.trim()}`);
   return outcome;
+}
+
+/**
+ * The installed file's mode: the requested one (symbolic modes apply to the current mode), else the existing
+ * file's, else 0644 - what the exec path gives a new file.
+ */
+export function installedMode(module: string, attributes: FileAttributes, current: RemoteState | undefined): number {
+  if (attributes.mode !== undefined) return parseInt(targetMode(normalizeMode(module, attributes.mode), current), 8);
+  return current === undefined ? 0o644 : parseInt(current.mode, 8);
+}
+
+/** Write `content` over `dest` in one atomic rename, keeping an existing file's owner (as Ansible's atomic_move). */
+export async function installDirectly(ctx: ModuleContext, module: string, dest: string, content: Buffer, attributes: FileAttributes, current: RemoteState | undefined): Promise<void> {
+  const { staged } = stagePaths(dest, tempToken(), false);
+  try {
+    await ctx.conn.installFile({
+      content,
+      staged,
+      dest,
+      mode: installedMode(module, attributes, current),
+      ...(current === undefined ? {} : { owner: { uid: current.uid, gid: current.gid } }),
+    });
+  } catch (error) {
+    throw new Error(`${module}: installing ${dest} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }
 
 /** The content to send on the install exec's stdin, when it is small enough; undefined means upload it over SFTP. */

@@ -2,6 +2,7 @@
 // asked, the content. copy, template, file, stat, lineinfile and fetch all start from this probe, so that a task costs
 // one round trip to decide and at most one more to change. Relies on GNU coreutils (stat --printf, sha*sum).
 import { quote, sh } from '../util/shell.js';
+import type { RemotePathInfo } from '../connection/types.js';
 
 export type ChecksumAlgorithm = 'sha1' | 'sha256' | 'sha512' | 'md5';
 
@@ -86,6 +87,35 @@ function typeFromStat(fileType: string): RemoteType {
 
 function absentState(path: string): RemoteState {
   return { path, type: 'absent', mode: '', uid: -1, gid: -1, owner: '', group: '', size: 0, mtime: 0, atime: 0, ctime: 0, inode: 0, nlink: 0, fileType: '' };
+}
+
+const FILE_TYPE_NAMES = { file: 'regular file', directory: 'directory', link: 'symbolic link', other: 'other' } as const;
+
+/**
+ * The state of a path from an lstat over the connection's file channel (deploy-direct.ts) instead of the probe exec.
+ * That channel has no user database: owner and group names stay empty (callers that need them use the probe).
+ */
+export function stateFromPathInfo(path: string, info: RemotePathInfo | undefined, checksum?: string): RemoteState {
+  if (info === undefined) return absentState(path);
+  const fileType = info.type === 'file' && info.size === 0 ? 'regular empty file' : FILE_TYPE_NAMES[info.type];
+  const state: RemoteState = {
+    path,
+    type: info.type,
+    fileType,
+    mode: info.mode.toString(8).padStart(4, '0'),
+    uid: info.uid,
+    gid: info.gid,
+    owner: '',
+    group: '',
+    size: info.size,
+    mtime: Math.floor(info.mtimeMs / 1000),
+    atime: Math.floor(info.atimeMs / 1000),
+    ctime: 0,
+    inode: 0,
+    nlink: 0,
+  };
+  if (checksum !== undefined) state.checksum = checksum;
+  return state;
 }
 
 /** Parse probeCommand's stdout into one RemoteState per path, in the order given. */

@@ -19,6 +19,8 @@ import { setupModule } from '../../../src/modules/setup.js';
 import { assertModule } from '../../../src/modules/assert.js';
 import type { ModuleDefinition, ModuleResult } from '../../../src/modules/types.js';
 import { moduleLab, type ModuleLab } from './module-lab.js';
+import { rejectionOf } from '../../support/rejection.js';
+import type { ExecOptions } from '../../../src/connection/types.js';
 
 describe('modules on a real lab host', function () {
   this.timeout(120_000);
@@ -92,6 +94,40 @@ describe('modules on a real lab host', function () {
     expect(await lab.sh(`stat -c %a ${dest}; cat ${changed.data?.['backup_file'] as string}`)).to.equal('640\na=1\n');
     // no staging files left behind
     expect(await lab.sh(`ls -a ${d}/conf | grep -c airlock || true`)).to.equal('0\n');
+  });
+
+  it('copy as the login user goes over SFTP: exact modes whatever the umask, owner kept, atomic, no leftovers', async () => {
+    const dir = `${d}/direct`;
+    await lab.sh(`mkdir -p ${dir} && ln -s ${dir}/real ${dir}/link && echo old > ${dir}/real`);
+    // no command runs on the host for a new file, nor to decide that it is up to date
+    const commands: string[] = [];
+    const conn = new Proxy(lab.conn, {
+      get: (target, property) => {
+        if (property === 'exec') return (command: string, options?: ExecOptions) => (commands.push(command), target.exec(command, options));
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    expect((await lab.run(copyModule, { content: 'new\n', dest: `${dir}/plain` }, { conn })).changed).to.equal(true);
+    expect((await lab.run(copyModule, { content: 'new\n', dest: `${dir}/plain` }, { conn })).changed).to.equal(false);
+    expect(commands).to.deep.equal([]);
+    // a new file: 0644 by default, or exactly the requested mode (setgid included) - not what a umask would leave
+    await twice(copyModule, { content: 'run\n', dest: `${dir}/tool`, mode: '2750' });
+    expect(await lab.sh(`stat -c '%a %U' ${dir}/plain ${dir}/tool; cat ${dir}/plain`)).to.equal('644 root\n2750 root\nnew\n');
+    // a changed file keeps its owner and mode (here one the login user does not have) and is replaced in one rename
+    await lab.sh(`chown nobody:nogroup ${dir}/plain && chmod 0604 ${dir}/plain && stat -c %i ${dir}/plain > ${dir}/inode`);
+    const same = await lab.run(copyModule, { content: 'NEW\n', dest: `${dir}/plain` });
+    expect(same).to.include({ changed: true, msg: 'changed: content' });
+    expect(await lab.sh(`stat -c '%a %U:%G' ${dir}/plain; cat ${dir}/plain; [ "$(stat -c %i ${dir}/plain)" != "$(cat ${dir}/inode)" ] && echo renamed`)).to.equal('604 nobody:nogroup\nNEW\nrenamed\n');
+    // same size, other content: read back and compared, so the change is not missed
+    expect((await lab.run(copyModule, { content: 'NEX\n', dest: `${dir}/plain` })).changed).to.equal(true);
+    // a symlinked destination keeps the probe's semantics (the link is replaced by the file, as before)
+    await twice(copyModule, { content: 'via link\n', dest: `${dir}/link` });
+    expect(await lab.sh(`cat ${dir}/link; cat ${dir}/real`)).to.equal('via link\nold\n');
+    // a missing directory fails the task, names the file, and leaves nothing behind
+    const failed = await rejectionOf(lab.run(copyModule, { content: 'x\n', dest: `${dir}/missing/file` }), Error);
+    expect(failed.message).to.equal(`copy: installing ${dir}/missing/file failed: no such directory: ${dir}/missing`);
+    expect(await lab.sh(`ls -a ${dir} | grep -c airlock || true`)).to.equal('0\n');
   });
 
   it('copy in check mode reports the change and leaves the host alone', async () => {

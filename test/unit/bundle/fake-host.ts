@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import type { Connection, ExecResult, PutFileOptions, RemoteFileInfo } from '../../../src/connection/types.js';
+import type { Connection, ExecResult, PutFileOptions, RemoteFileInfo, RemotePathInfo } from '../../../src/connection/types.js';
 
 export class FakeHost implements Connection {
+  readonly user = 'root';
   readonly root: string;
   readonly commands: string[] = [];
   /** fingerprints the stub LXD reports as present */
@@ -91,6 +92,18 @@ export class FakeHost implements Connection {
     } catch {
       return undefined;
     }
+  }
+
+  async lstat(): Promise<RemotePathInfo | undefined> {
+    throw new Error('lstat is not used by the bundle transfer');
+  }
+
+  async readSmallFile(): Promise<Buffer> {
+    throw new Error('readSmallFile is not used by the bundle transfer');
+  }
+
+  async installFile(): Promise<void> {
+    throw new Error('installFile is not used by the bundle transfer');
   }
 
   async close(): Promise<void> {

@@ -151,11 +151,15 @@ export function fakeModules(recorder: Recorder): Map<string, ModuleDefinition> {
 function fakeConnection(host: string, recorder: Recorder): Connection {
   return {
     host,
+    user: 'root',
     exec: async (): Promise<ExecResult> => ({ rc: 0, stdout: '', stderr: '', durationMs: 0 }),
     putFile: async () => undefined,
     putContent: async () => undefined,
     getFile: async () => undefined,
     stat: async () => undefined,
+    lstat: async () => undefined,
+    readSmallFile: async () => Buffer.alloc(0),
+    installFile: async () => undefined,
     close: async () => {
       recorder.events.push({ type: 'message', level: 'info', text: `closed ${host}`, at: '' });
     },

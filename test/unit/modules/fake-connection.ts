@@ -1,7 +1,8 @@
 // A Connection that answers scripted commands with canned results: the test lists the exact commands a module must
 // send (string, or RegExp where a random staging name is part of it) and what the host answers. Any command not
-// scripted fails the test, so an extra round trip or a changed command line is caught.
-import type { Connection, ExecOptions, ExecResult, PutFileOptions, RemoteFileInfo } from '../../../src/connection/types.js';
+// scripted fails the test, so an extra round trip or a changed command line is caught. The file channel (lstat,
+// read-back, atomic install: no command on the host) works on an in-memory map of files.
+import type { Connection, ExecOptions, ExecResult, FileInstall, PutFileOptions, RemoteFileInfo, RemotePathInfo } from '../../../src/connection/types.js';
 import type { ModuleContext } from '../../../src/modules/types.js';
 
 export interface Expectation {
@@ -14,8 +15,23 @@ export interface RecordedExec {
   options: ExecOptions | undefined;
 }
 
+export interface FakeFile {
+  type?: RemotePathInfo['type'];
+  content?: string;
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
+
 export class FakeConnection implements Connection {
   readonly host = 'fake1';
+  /** the login user: a task becoming anyone else goes through the (scripted) exec path */
+  readonly user = 'ops';
+  /** what the file channel sees on the host, by path */
+  readonly files = new Map<string, FakeFile>();
+  readonly installs: FileInstall[] = [];
+  /** paths read back through the file channel */
+  readonly reads: string[] = [];
   readonly execs: RecordedExec[] = [];
   readonly puts: Array<{ remotePath: string; content?: string; localPath?: string; mode: number | undefined }> = [];
   private readonly script: Expectation[];
@@ -47,6 +63,24 @@ export class FakeConnection implements Connection {
 
   async stat(): Promise<RemoteFileInfo | undefined> {
     throw new Error('stat is not scripted in unit tests');
+  }
+
+  async lstat(remotePath: string): Promise<RemotePathInfo | undefined> {
+    const file = this.files.get(remotePath);
+    if (!file) return undefined;
+    return { type: file.type ?? 'file', mode: file.mode ?? 0o644, uid: file.uid ?? 0, gid: file.gid ?? 0, size: Buffer.byteLength(file.content ?? ''), mtimeMs: 0, atimeMs: 0 };
+  }
+
+  async readSmallFile(remotePath: string): Promise<Buffer> {
+    this.reads.push(remotePath);
+    const file = this.files.get(remotePath);
+    if (file?.content === undefined) throw new Error(`No such file: ${remotePath}`);
+    return Buffer.from(file.content);
+  }
+
+  async installFile(install: FileInstall): Promise<void> {
+    this.installs.push(install);
+    this.files.set(install.dest, { content: install.content.toString(), mode: install.mode, uid: install.owner?.uid ?? 1000, gid: install.owner?.gid ?? 1000 });
   }
 
   async close(): Promise<void> {}

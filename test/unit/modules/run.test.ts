@@ -13,12 +13,84 @@ const PROBE = /^printf 'P\\t0\\n'; if \[ -e \/etc\/app.conf \]/;
 const INSTALL = /^\{ \(umask 077 && cat > \/etc\/\.app\.conf\.airlock-[0-9a-f]{12}\) && (cp -p -- \/etc\/app\.conf '\/etc\/app\.conf\.[^']+~' && )?chmod --reference=\/etc\/app\.conf -- \/etc\/\.app\.conf\.airlock-[0-9a-f]{12} && chown --reference=/;
 
 describe('modules run against a scripted host', () => {
-  it('copy: unchanged content costs exactly one exec and reports ok', async () => {
-    const conn = new FakeConnection([{ command: PROBE, result: { stdout: probeOutput([{ checksum: sha256Hex('a=1\n') }]) } }]);
+  it('copy as the login user: unchanged content costs no command (lstat + read-back) and reports ok', async () => {
+    const conn = new FakeConnection();
+    conn.files.set('/etc/app.conf', { content: 'a=1\n', mode: 0o640 });
     const result = await copyModule.run({ content: 'a=1\n', dest: '/etc/app.conf' }, fakeContext(conn));
-    expect(result.changed).to.equal(false);
-    expect(conn.execs).to.have.length(1);
-    expect(conn.puts).to.have.length(0);
+    expect(result).to.include({ changed: false, msg: 'up to date' });
+    expect(conn.execs).to.have.length(0);
+    expect(conn.reads).to.deep.equal(['/etc/app.conf']);
+    expect(conn.installs).to.have.length(0);
+  });
+
+  it('copy as the login user: a new file is installed through the file channel, 0644, staged next to dest', async () => {
+    const conn = new FakeConnection();
+    const result = await copyModule.run({ content: 'a=1\n', dest: '/etc/app.conf' }, fakeContext(conn));
+    expect(result).to.include({ changed: true, msg: 'changed: created' });
+    expect(result.data?.['checksum']).to.equal(sha256Hex('a=1\n'));
+    expect(conn.execs).to.have.length(0);
+    expect(conn.reads).to.have.length(0);
+    expect(conn.installs).to.have.length(1);
+    const [install] = conn.installs;
+    expect(install?.staged).to.match(/^\/etc\/\.app\.conf\.airlock-[0-9a-f]{12}$/);
+    expect(install).to.include({ dest: '/etc/app.conf', mode: 0o644 });
+    expect(install?.owner).to.equal(undefined);
+    expect(install?.content.toString()).to.equal('a=1\n');
+  });
+
+  it('copy as the login user: changed content keeps the existing owner and mode; a symbolic mode applies to it', async () => {
+    const conn = new FakeConnection();
+    conn.files.set('/etc/app.conf', { content: 'a=0\n', mode: 0o640, uid: 33, gid: 4 });
+    const kept = await copyModule.run({ content: 'a=10\n', dest: '/etc/app.conf' }, fakeContext(conn));
+    expect(kept).to.include({ changed: true, msg: 'changed: content' });
+    expect(conn.installs[0]).to.deep.include({ mode: 0o640, owner: { uid: 33, gid: 4 } });
+    // different size: decided from lstat alone, no read-back
+    expect(conn.reads).to.have.length(0);
+    const symbolic = await copyModule.run({ content: 'a=222\n', dest: '/etc/app.conf', mode: 'g+w' }, fakeContext(conn));
+    expect(symbolic.msg).to.equal('changed: content, mode 0640 -> 0660');
+    expect(conn.installs[1]).to.deep.include({ mode: 0o660 });
+    expect(conn.execs).to.have.length(0);
+  });
+
+  it('copy as the login user: same content but another mode is one chmod exec, no upload', async () => {
+    const conn = new FakeConnection([{ command: 'chmod 0600 -- /etc/app.conf' }]);
+    conn.files.set('/etc/app.conf', { content: 'a=1\n', mode: 0o644 });
+    const result = await copyModule.run({ content: 'a=1\n', dest: '/etc/app.conf', mode: '0600' }, fakeContext(conn));
+    expect(result).to.include({ changed: true, msg: 'changed: mode 0644 -> 0600' });
+    expect(conn.installs).to.have.length(0);
+    expect(conn.done).to.equal(true);
+  });
+
+  it('copy: a symlinked dest, owner/group, backup, --diff or become to another user take the probe exec', async () => {
+    const linked = new FakeConnection([{ command: PROBE, result: { stdout: probeOutput([{ checksum: sha256Hex('a=1\n') }]) } }]);
+    linked.files.set('/etc/app.conf', { type: 'link' });
+    expect(await copyModule.run({ content: 'a=1\n', dest: '/etc/app.conf' }, fakeContext(linked))).to.include({ changed: false });
+    expect(linked.done).to.equal(true);
+    const cases: Array<[Record<string, unknown>, Partial<Parameters<typeof fakeContext>[1]>]> = [
+      [{ owner: 'root' }, {}],
+      [{ group: 'root' }, {}],
+      [{ backup: true }, {}],
+      [{}, { diff: true }],
+      [{}, { become: { user: 'root' } }],
+    ];
+    for (const [extra, overrides] of cases) {
+      const conn = new FakeConnection([{ command: PROBE, result: { stdout: probeOutput([{ checksum: sha256Hex('a=1\n') }]) } }]);
+      await copyModule.run({ content: 'a=1\n', dest: '/etc/app.conf', ...extra }, fakeContext(conn, overrides));
+      expect(conn.done, JSON.stringify({ extra, overrides })).to.equal(true);
+      expect(conn.installs).to.have.length(0);
+    }
+    // becoming the login user itself needs no sudo, so the file channel does it
+    const same = new FakeConnection();
+    await copyModule.run({ content: 'a=1\n', dest: '/etc/app.conf' }, fakeContext(same, { become: { user: 'ops' } }));
+    expect(same.installs).to.have.length(1);
+  });
+
+  it('copy in check mode as the login user: lstat only, nothing installed', async () => {
+    const conn = new FakeConnection();
+    const result = await copyModule.run({ content: 'new\n', dest: '/etc/app.conf', mode: '0600' }, fakeContext(conn, { check: true }));
+    expect(result).to.include({ changed: true, msg: 'would change: created, mode (new) -> 0600' });
+    expect(conn.installs).to.have.length(0);
+    expect(conn.execs).to.have.length(0);
   });
 
   it('copy: changed small content = probe, then one install exec that reads the content from stdin; become and env on every exec', async () => {
