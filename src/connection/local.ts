@@ -5,7 +5,6 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, copyFile, lstat as fsLstat, open, readFile, rename, stat as fsStat, truncate, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { pipeline } from 'node:stream/promises';
-import { execa } from 'execa';
 import { CommandTimeoutError } from './errors.js';
 import { wrapCommand } from './command.js';
 import type { Connection, ExecOptions, ExecResult, FileInstall, PutFileOptions, RemoteFileInfo, RemotePathInfo, RemotePathType } from './types.js';
@@ -31,6 +30,8 @@ export class LocalConnection implements Connection {
     const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs;
     const input = Buffer.concat([Buffer.from(wrapped.stdinPrefix ?? ''), Buffer.from(options.stdin ?? '')]);
     const started = Date.now();
+    // Loaded on first use: execa costs ~0.15 CPU-s to import, and most runs never run a command on the controller.
+    const { execa } = await import('execa');
     // Own process group, so that a timeout kills the whole command tree: killing only /bin/sh would leave its
     // children holding stdout open, and the result would wait for them.
     const subprocess = execa('/bin/sh', ['-c', wrapped.command], { input, reject: false, stripFinalNewline: false, encoding: 'utf8', detached: true });
