@@ -61,9 +61,8 @@ function globToRegExp(pattern: string): RegExp {
 }
 
 /**
- * Every host-key check walks every entry of the file, so a fleet run compares N names with M entries: a RegExp built
- * per comparison was ~0.8% of a 100-host run's profile. Plain names (nearly all entries) compare as strings; the
- * few wildcard patterns are compiled once.
+ * A RegExp built per comparison was ~0.8% of a 100-host run's profile: plain names compare as strings, and wildcard
+ * patterns are compiled once. (The store looks plain names up in a KnownHostsIndex and walks only the rest.)
  */
 const compiledGlobs = new Map<string, RegExp>();
 
@@ -118,6 +117,43 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
     entries.push({ file, line: index + 1, hosts, keyType, key, ...(marker === undefined ? {} : { marker }) });
   });
   return entries;
+}
+
+/**
+ * The entries of a known_hosts file arranged for lookups by name. A fleet run checks N hosts against a file of N
+ * entries, and walking every entry per check made host-key checking quadratic in the fleet's size. Plain names are
+ * found in a map; only what a map cannot answer is walked: hashed names (one HMAC per entry per name, as OpenSSH
+ * does), wildcards, negations, and revoked keys (which count whatever name they are listed under).
+ */
+export class KnownHostsIndex {
+  private readonly byName = new Map<string, number[]>();
+  private readonly walked: number[] = [];
+
+  constructor(readonly entries: readonly KnownHostEntry[]) {
+    entries.forEach((entry, position) => {
+      const patterns = entry.hosts.split(',').filter((pattern) => pattern !== '');
+      const lookedUp = entry.marker !== 'revoked' && !entry.hosts.startsWith('|') && patterns.every((pattern) => !/[*?!]/.test(pattern));
+      if (!lookedUp) {
+        this.walked.push(position);
+        return;
+      }
+      for (const pattern of new Set(patterns.map((p) => p.toLowerCase()))) {
+        const positions = this.byName.get(pattern);
+        if (positions) positions.push(position);
+        else this.byName.set(pattern, [position]);
+      }
+    });
+  }
+
+  /**
+   * Every entry that can matter for these names, in file order: judgeHostKey over them decides exactly as over all
+   * entries (the ones left out are plain entries naming other hosts, which neither match nor are revoked).
+   */
+  candidates(names: readonly string[]): KnownHostEntry[] {
+    const positions = new Set(this.walked);
+    for (const name of names) for (const position of this.byName.get(name.toLowerCase()) ?? []) positions.add(position);
+    return [...positions].sort((a, b) => a - b).map((position) => this.entries[position] as KnownHostEntry);
+  }
 }
 
 export type HostKeyVerdict =

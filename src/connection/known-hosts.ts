@@ -13,6 +13,7 @@ import {
   keyTypeLabel,
   keyTypeOfBlob,
   knownHostsName,
+  KnownHostsIndex,
   parseKnownHosts,
   type KnownHostEntry,
 } from './known-hosts-format.js';
@@ -40,7 +41,7 @@ export interface KnownHostsStoreOptions {
 interface CachedFile {
   mtimeMs: number;
   size: number;
-  entries: KnownHostEntry[];
+  index: KnownHostsIndex;
 }
 
 export function defaultUserKnownHostsFile(): string {
@@ -81,29 +82,30 @@ export class KnownHostsStore {
     return [...new Set([...target.files, this.userFile])];
   }
 
-  private async entriesOf(file: string): Promise<KnownHostEntry[]> {
+  private async indexOf(file: string): Promise<KnownHostsIndex> {
     let info;
     try {
       info = await stat(file);
     } catch {
       this.cache.delete(file);
-      return [];
+      return new KnownHostsIndex([]);
     }
     const cached = this.cache.get(file);
-    if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.entries;
-    const entries = parseKnownHosts(await readFile(file, 'utf8'), file);
-    this.cache.set(file, { mtimeMs: info.mtimeMs, size: info.size, entries });
-    return entries;
+    if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.index;
+    const index = new KnownHostsIndex(parseKnownHosts(await readFile(file, 'utf8'), file));
+    this.cache.set(file, { mtimeMs: info.mtimeMs, size: info.size, index });
+    return index;
   }
 
-  private async allEntries(files: string[]): Promise<KnownHostEntry[]> {
-    return (await Promise.all(files.map((f) => this.entriesOf(f)))).flat();
+  /** The entries of these files that can matter for `name` (KnownHostsIndex), files in order. */
+  private async entriesFor(files: string[], name: string): Promise<KnownHostEntry[]> {
+    return (await Promise.all(files.map((f) => this.indexOf(f)))).flatMap((index) => index.candidates([name]));
   }
 
   /** Key types recorded for this host, so the connection can offer them first. */
   async knownKeyTypes(target: HostKeyCheckTarget): Promise<string[]> {
     const name = knownHostsName(target.address, target.port);
-    const entries = await this.allEntries(this.filesFor(target));
+    const entries = await this.entriesFor(this.filesFor(target), name);
     return [...new Set(entries.filter((e) => e.marker === undefined && hostFieldMatches(e.hosts, name)).map((e) => e.keyType))];
   }
 
@@ -111,7 +113,7 @@ export class KnownHostsStore {
   async verify(target: HostKeyCheckTarget, key: Buffer): Promise<void> {
     const name = knownHostsName(target.address, target.port);
     const files = this.filesFor(target);
-    const verdict = judgeHostKey(await this.allEntries(files), [name], key);
+    const verdict = judgeHostKey(await this.entriesFor(files, name), [name], key);
     if (verdict.kind === 'trusted') return;
     if (verdict.kind === 'unknown' && this.acceptNew) {
       await this.record(target, files, name, key);
@@ -184,10 +186,10 @@ export class KnownHostsStore {
 
   private async appendUnlessPresent(target: HostKeyCheckTarget, file: string, files: string[], name: string, key: Buffer): Promise<void> {
     // Re-judge inside the queue: another connection to the same host may have recorded (or conflicted) meanwhile.
-    const verdict = judgeHostKey(await this.allEntries(files), [name], key);
+    const verdict = judgeHostKey(await this.entriesFor(files, name), [name], key);
     if (verdict.kind === 'trusted') return;
     if (verdict.kind !== 'unknown') throw this.refusal(target, name, key, verdict);
-    const existing = await this.entriesOf(file);
+    const existing = (await this.indexOf(file)).entries;
     const hashed = existing.length > 0 ? existing.every((e) => e.hosts.startsWith('|')) : this.hashNewEntries;
     let prefix = '';
     let isNew = false;

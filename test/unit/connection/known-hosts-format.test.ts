@@ -10,6 +10,7 @@ import {
   hostFieldMatches,
   judgeHostKey,
   knownHostsName,
+  KnownHostsIndex,
   parseKnownHosts,
   preferredHostKeyAlgorithms,
 } from '../../../src/connection/known-hosts-format.js';
@@ -104,6 +105,31 @@ describe('known_hosts format', () => {
     expect(judgeHostKey(entries, ['h3'], keyA.blob).kind).to.equal('unknown');
     expect(judgeHostKey(entries, ['h1'], keyB.blob).kind).to.equal('revoked');
     expect(judgeHostKey(entries, ['x.ca.lab'], keyA.blob).kind).to.equal('unsupported');
+  });
+
+  it('the name index decides exactly as walking every entry, for every kind of entry and name', () => {
+    const ed = (key: ReturnType<typeof generateKey>): string => key.line.split(' ').slice(0, 2).join(' ');
+    const text = [
+      `web1,WEB2 ${ed(keyA)}`,
+      `web2 ${ed(keyRsa)}`,
+      `${hashHostName('10.0.0.9')} ${ed(keyA)}`,
+      `*.lab,!bad.lab ${ed(keyB)}`,
+      `@revoked other ${ed(keyB)}`,
+      `@cert-authority *.ca.lab ${ed(keyA)}`,
+      `[10.0.0.5]:2222 ${ed(keyA)}`,
+      `web1 ${ed(keyB)}`,
+    ].join('\n');
+    const entries = parseKnownHosts(text, '/kh');
+    const index = new KnownHostsIndex(entries);
+    const names = ['web1', 'Web2', 'web3', '10.0.0.9', '10.0.0.8', 'a.lab', 'bad.lab', 'x.ca.lab', 'other', '[10.0.0.5]:2222', '10.0.0.5'];
+    for (const name of names) {
+      for (const key of [keyA, keyB, keyRsa]) {
+        expect(judgeHostKey(index.candidates([name]), [name], key.blob), name).to.deep.equal(judgeHostKey(entries, [name], key.blob));
+      }
+    }
+    // a plain name is looked up, not walked: only its own entries and the ones a map cannot answer come back
+    expect(index.candidates(['web1']).map((e) => e.line)).to.deep.equal([1, 3, 4, 5, 6, 8]);
+    expect(index.candidates(['web3']).map((e) => e.line)).to.deep.equal([3, 4, 5, 6]);
   });
 
   it('offers recorded key types first so the host answers with the key we know', () => {
