@@ -56,8 +56,8 @@ async function destinationState(module: string, ctx: ModuleContext, path: string
 export async function copyContent(module: string, ctx: ModuleContext, content: Buffer, dest: string, args: Record<string, unknown>): Promise<ModuleResult> {
   const attributes = attributesFrom(module, args);
   const backup = optionalBool(module, args, 'backup', false);
-  const direct = deploysDirectly(ctx, { attributes, backup, size: content.length });
-  const { current, direct: readDirectly } = await destinationState(module, ctx, dest, direct ? content : undefined);
+  const qualifies = deploysDirectly(ctx, { attributes, backup, size: content.length });
+  const { current, direct } = await destinationState(module, ctx, dest, qualifies ? content : undefined);
   if (current.type === 'directory') throw new ModuleArgError(module, `'dest' ${dest} is a directory; give a file path`);
   const outcome = await deployFile(ctx, {
     module,
@@ -67,7 +67,7 @@ export async function copyContent(module: string, ctx: ModuleContext, content: B
     backup,
     force: optionalBool(module, args, 'force', true),
     current,
-    direct: readDirectly,
+    direct,
   });
   return deployResult(dest, sha256Hex(content), outcome, ctx);
 }
