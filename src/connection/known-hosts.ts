@@ -41,7 +41,8 @@ export interface KnownHostsStoreOptions {
 interface CachedFile {
   mtimeMs: number;
   size: number;
-  index: KnownHostsIndex;
+  /** a promise, so that a fleet's connections checking keys at the same moment share one read and parse */
+  index: Promise<KnownHostsIndex>;
 }
 
 export function defaultUserKnownHostsFile(): string {
@@ -92,8 +93,11 @@ export class KnownHostsStore {
     }
     const cached = this.cache.get(file);
     if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.index;
-    const index = new KnownHostsIndex(parseKnownHosts(await readFile(file, 'utf8'), file));
+    const index = readFile(file, 'utf8').then((text) => new KnownHostsIndex(parseKnownHosts(text, file)));
     this.cache.set(file, { mtimeMs: info.mtimeMs, size: info.size, index });
+    index.catch(() => {
+      if (this.cache.get(file)?.index === index) this.cache.delete(file);
+    });
     return index;
   }
 
