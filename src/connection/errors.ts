@@ -29,6 +29,19 @@ export class HostKeyError extends UnreachableError {
   }
 }
 
+/**
+ * The host is reachable but refuses the SFTP subsystem (some hardened sshd configurations remove it). Work that can
+ * also be done with commands (small file deploys) falls back to them; transfers that need SFTP fail with this.
+ */
+export class SftpUnavailableError extends Error {
+  readonly host: string;
+  constructor(host: string, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SftpUnavailableError';
+    this.host = host;
+  }
+}
+
 /** A command ran longer than its timeout and was killed. */
 export class CommandTimeoutError extends Error {
   readonly host: string;

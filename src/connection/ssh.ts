@@ -6,7 +6,7 @@ import { stat as localStat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type ssh2 from 'ssh2';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { CommandTimeoutError, UnreachableError } from './errors.js';
+import { CommandTimeoutError, SftpUnavailableError, UnreachableError } from './errors.js';
 import { wrapCommand } from './command.js';
 import { uploadPipelined } from './sftp-upload.js';
 import { SFTP_NO_SUCH_FILE, sftpInstallFile, sftpLstat, sftpReadSmallFile } from './sftp-files.js';
@@ -60,6 +60,8 @@ export class SshConnection implements Connection {
   private lastError: Error | undefined;
   private closing = false;
   private sftpSession: Promise<ssh2.SFTPWrapper> | undefined;
+  /** the host refused the SFTP subsystem once: it will again, so later calls fail at once without a channel */
+  private sftpRefused: SftpUnavailableError | undefined;
 
   constructor(host: string, client: ssh2.Client, options: SshConnectionOptions) {
     this.host = host;
@@ -177,10 +179,17 @@ export class SshConnection implements Connection {
 
   private sftp(): Promise<ssh2.SFTPWrapper> {
     if (this.gone) return Promise.reject(this.gone);
+    if (this.sftpRefused) return Promise.reject(this.sftpRefused);
     if (this.sftpSession === undefined) {
       const session = new Promise<ssh2.SFTPWrapper>((resolve, reject) => {
         this.client.sftp((error, sftp) => {
           if (error) {
+            // ssh2 says "Unable to start subsystem: sftp" when the channel opened but sshd has no SFTP subsystem
+            if (!this.gone && /subsystem/i.test(error.message)) {
+              this.sftpRefused = new SftpUnavailableError(this.host, `${this.host}: the host refuses SFTP (${error.message})`, { cause: error });
+              reject(this.sftpRefused);
+              return;
+            }
             reject(new UnreachableError(this.host, `${this.host}: cannot open an SFTP session: ${error.message}`, { cause: error }));
             return;
           }

@@ -9,6 +9,7 @@
 // INLINE_CONTENT_MAX_BYTES, and a destination that is absent, a regular file or a directory (a symlink or a special
 // file keeps the probe's exact semantics). Everything else takes the exec path in deploy.ts unchanged; the install
 // itself (either way) is deploy.ts's.
+import { SftpUnavailableError } from '../connection/errors.js';
 import type { FileAttributes } from './attributes.js';
 import { INLINE_CONTENT_MAX_BYTES, sha256Hex } from './deploy.js';
 import { stateFromPathInfo, type RemoteState } from './remote-state.js';
@@ -35,11 +36,16 @@ export function deploysDirectly(ctx: ModuleContext, request: DirectDeployRequest
 }
 
 /**
- * The destination's state for a direct deploy of `content`, or undefined when it is a symlink or a special file
- * (the caller then probes with the exec, as before). The checksum is only worth computing when the sizes match.
+ * The destination's state for a direct deploy of `content`, or undefined when it is a symlink or a special file, or
+ * the host refuses SFTP (the caller then probes with the exec, as before). The checksum is only worth computing
+ * when the sizes match.
  */
 export async function directState(ctx: ModuleContext, path: string, content: Buffer): Promise<RemoteState | undefined> {
-  const info = await ctx.conn.lstat(path);
+  const info = await ctx.conn.lstat(path).catch((error: unknown) => {
+    if (error instanceof SftpUnavailableError) return null;
+    throw error;
+  });
+  if (info === null) return undefined;
   if (info === undefined) return stateFromPathInfo(path, undefined);
   if (info.type === 'link' || info.type === 'other') return undefined;
   const sameSize = info.type === 'file' && info.size === content.length;

@@ -1,7 +1,8 @@
 // What tests do to a lab host from outside, without an SSH session of their own: take its link down, drop its
 // sessions, look at its filesystem as its sshd sees it. Read from the lab's state record (src/lab/state.ts).
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import type { LabInfo } from './lab.js';
 
 interface LabStateHost {
@@ -45,4 +46,41 @@ export function dropSessions(lab: LabInfo, host: string): number {
 /** A path on the host as its sshd sees it (its own mount namespace), readable from the controller. */
 export function pathOnHost(lab: LabInfo, host: string, path: string): string {
   return `/proc/${hostRecord(lab, host).sshdPid}/root${path}`;
+}
+
+export interface ExtraSshd {
+  port: number;
+  stop(): void;
+}
+
+/**
+ * A second sshd on a host, inside the host's own namespaces, with an edited copy of the host's configuration (e.g.
+ * without an SFTP subsystem). Resolves once it accepts connections; stop() kills it.
+ */
+export async function startExtraSshd(lab: LabInfo, host: string, port: number, edit: (config: string) => string): Promise<ExtraSshd> {
+  const record = hostRecord(lab, host);
+  const hostDir = `${lab.stateDir}/hosts/${host}`;
+  const configPath = `${hostDir}/sshd_config.port${port}`;
+  const config = readFileSync(`${hostDir}/sshd_config`, 'utf8').replace(/^Port 22$/m, `Port ${port}`);
+  writeFileSync(configPath, edit(config));
+  const sshd = spawn('nsenter', ['-t', String(record.sshdPid), '-m', '-n', '-u', '/usr/sbin/sshd', '-D', '-e', '-f', configPath], { stdio: 'ignore' });
+  const ip = /^ListenAddress (\S+)$/m.exec(config)?.[1];
+  if (ip === undefined) throw new Error(`${hostDir}/sshd_config has no ListenAddress`);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const listening = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: ip, port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (listening) break;
+    if (sshd.exitCode !== null || Date.now() > deadline) {
+      sshd.kill('SIGKILL');
+      throw new Error(`the extra sshd on ${host}:${port} did not start (exit ${String(sshd.exitCode)})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { port, stop: () => sshd.kill('SIGKILL') };
 }

@@ -21,6 +21,9 @@ import type { ModuleDefinition, ModuleResult } from '../../../src/modules/types.
 import { moduleLab, type ModuleLab } from './module-lab.js';
 import { rejectionOf } from '../../support/rejection.js';
 import type { ExecOptions } from '../../../src/connection/types.js';
+import { SftpUnavailableError } from '../../../src/connection/errors.js';
+import { ConnectionPool } from '../../../src/connection/pool.js';
+import { startExtraSshd } from '../../support/lab-hosts.js';
 
 describe('modules on a real lab host', function () {
   this.timeout(120_000);
@@ -128,6 +131,31 @@ describe('modules on a real lab host', function () {
     const failed = await rejectionOf(lab.run(copyModule, { content: 'x\n', dest: `${dir}/missing/file` }), Error);
     expect(failed.message).to.equal(`copy: installing ${dir}/missing/file failed: no such directory: ${dir}/missing`);
     expect(await lab.sh(`ls -a ${dir} | grep -c airlock || true`)).to.equal('0\n');
+  });
+
+  it('copy on a host whose sshd has no SFTP subsystem falls back to commands; what needs SFTP says why', async () => {
+    const target = lab.lab.hosts[1];
+    if (!target) throw new Error('the modules lab has no second host');
+    const sshd = await startExtraSshd(lab.lab, target.name, 2222, (config) => config.replace(/^Subsystem .*$/m, ''));
+    // the host's key, recorded for the extra port
+    const record = readFileSync(lab.lab.knownHostsPath, 'utf8').split('\n').map((line) => line.split(' ')).find(([names]) => names?.split(',').includes(target.ip));
+    if (!record) throw new Error(`${lab.lab.knownHostsPath} has no key for ${target.ip}`);
+    const knownHosts = join(lab.roleDir, 'known_hosts_2222');
+    writeFileSync(knownHosts, `[${target.ip}]:2222 ${record.slice(1).join(' ')}\n`);
+    const pool = new ConnectionPool({ userKnownHostsFile: '/nonexistent/airlock-test/known_hosts', knownHostsFiles: [knownHosts] });
+    try {
+      const conn = await pool.get(target.name, { ansible_host: target.ip, ansible_port: 2222, ansible_user: 'root', ansible_ssh_private_key_file: lab.lab.privateKeyPath });
+      const dest = `/srv/airlock-nosftp-${process.pid}.txt`;
+      const first = await lab.run(copyModule, { content: 'no sftp\n', dest }, { conn, host: target.name });
+      expect(first).to.include({ changed: true, msg: 'changed: created' });
+      expect((await lab.run(copyModule, { content: 'no sftp\n', dest }, { conn, host: target.name })).changed).to.equal(false);
+      expect((await conn.exec(`stat -c %a ${dest}; cat ${dest}; rm ${dest}`)).stdout).to.equal('644\nno sftp\n');
+      const refused = await rejectionOf(conn.putContent('x', `${dest}.2`), SftpUnavailableError);
+      expect(refused.message).to.match(/refuses SFTP/);
+    } finally {
+      await pool.closeAll();
+      sshd.stop();
+    }
   });
 
   it('copy in check mode reports the change and leaves the host alone', async () => {

@@ -2,6 +2,7 @@
 // send (string, or RegExp where a random staging name is part of it) and what the host answers. Any command not
 // scripted fails the test, so an extra round trip or a changed command line is caught. The file channel (lstat,
 // read-back, atomic install: no command on the host) works on an in-memory map of files.
+import { SftpUnavailableError } from '../../../src/connection/errors.js';
 import type { Connection, ExecOptions, ExecResult, FileInstall, PutFileOptions, RemoteFileInfo, RemotePathInfo } from '../../../src/connection/types.js';
 import type { ModuleContext } from '../../../src/modules/types.js';
 
@@ -32,6 +33,8 @@ export class FakeConnection implements Connection {
   readonly installs: FileInstall[] = [];
   /** paths read back through the file channel */
   readonly reads: string[] = [];
+  /** the host has no SFTP subsystem: the file channel refuses every call */
+  refuseSftp = false;
   readonly execs: RecordedExec[] = [];
   readonly puts: Array<{ remotePath: string; content?: string; localPath?: string; mode: number | undefined }> = [];
   private readonly script: Expectation[];
@@ -66,6 +69,7 @@ export class FakeConnection implements Connection {
   }
 
   async lstat(remotePath: string): Promise<RemotePathInfo | undefined> {
+    if (this.refuseSftp) throw new SftpUnavailableError(this.host, `${this.host}: the host refuses SFTP`);
     const file = this.files.get(remotePath);
     if (!file) return undefined;
     return { type: file.type ?? 'file', mode: file.mode ?? 0o644, uid: file.uid ?? 0, gid: file.gid ?? 0, size: Buffer.byteLength(file.content ?? ''), mtimeMs: 0, atimeMs: 0 };

@@ -85,6 +85,18 @@ describe('modules run against a scripted host', () => {
     expect(same.installs).to.have.length(1);
   });
 
+  it('copy on a host that refuses SFTP: the probe and install execs, as before the file channel', async () => {
+    const conn = new FakeConnection([
+      { command: PROBE, result: { stdout: probeOutput([{ absent: true }]) } },
+      { command: /^\{ \(umask 077 && cat > \/etc\/\.app\.conf\.airlock-[0-9a-f]{12}\) && chmod 0644 -- / },
+    ]);
+    conn.refuseSftp = true;
+    const result = await copyModule.run({ content: 'x', dest: '/etc/app.conf' }, fakeContext(conn));
+    expect(result).to.include({ changed: true, msg: 'changed: created' });
+    expect(conn.done).to.equal(true);
+    expect(conn.installs).to.have.length(0);
+  });
+
   it('copy in check mode as the login user: lstat only, nothing installed', async () => {
     const conn = new FakeConnection();
     const result = await copyModule.run({ content: 'new\n', dest: '/etc/app.conf', mode: '0600' }, fakeContext(conn, { check: true }));
