@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { sh } from '../util/shell.js';
 import type { TaskDiff } from '../report/result.js';
+import { UnreachableError } from '../connection/errors.js';
 import { exec, remoteBasename, remoteDirname, remoteJoin, tempToken } from './common.js';
 import { attributeCommands, normalizeMode, targetMode, type FileAttributes } from './attributes.js';
 import type { RemoteState } from './remote-state.js';
@@ -177,6 +178,8 @@ export async function installDirectly(ctx: ModuleContext, module: string, dest: 
       ...(current === undefined ? {} : { owner: { uid: current.uid, gid: current.gid } }),
     });
   } catch (error) {
+    // a dropped link stays what it is, so the host is reported unreachable rather than failed
+    if (error instanceof UnreachableError) throw error;
     throw new Error(`${module}: installing ${dest} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

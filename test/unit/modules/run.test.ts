@@ -8,6 +8,8 @@ import { lineinfileModule } from '../../../src/modules/lineinfile.js';
 import { statModule } from '../../../src/modules/stat.js';
 import { INLINE_CONTENT_MAX_BYTES, sha256Hex } from '../../../src/modules/deploy.js';
 import { FakeConnection, fakeContext, probeOutput } from './fake-connection.js';
+import { UnreachableError } from '../../../src/connection/errors.js';
+import { rejectionOf } from '../../support/rejection.js';
 
 const PROBE = /^printf 'P\\t0\\n'; if \[ -e \/etc\/app.conf \]/;
 const INSTALL = /^\{ \(umask 077 && cat > \/etc\/\.app\.conf\.airlock-[0-9a-f]{12}\) && (cp -p -- \/etc\/app\.conf '\/etc\/app\.conf\.[^']+~' && )?chmod --reference=\/etc\/app\.conf -- \/etc\/\.app\.conf\.airlock-[0-9a-f]{12} && chown --reference=/;
@@ -95,6 +97,13 @@ describe('modules run against a scripted host', () => {
     expect(result).to.include({ changed: true, msg: 'changed: created' });
     expect(conn.done).to.equal(true);
     expect(conn.installs).to.have.length(0);
+  });
+
+  it('copy as the login user: a link dropped during the install is reported as unreachable, not as a failed copy', async () => {
+    const conn = new FakeConnection();
+    conn.installFile = () => Promise.reject(new UnreachableError(conn.host, `${conn.host}: connection lost`));
+    const error = await rejectionOf(copyModule.run({ content: 'x', dest: '/etc/app.conf' }, fakeContext(conn)), UnreachableError);
+    expect(error.message).to.equal('fake1: connection lost');
   });
 
   it('copy in check mode as the login user: lstat only, nothing installed', async () => {
