@@ -53,17 +53,17 @@ export interface InstallSpec {
   backup?: string;
 }
 
-/** The one exec that moves an uploaded file into place; on any failure it removes the staging files. */
+/** The one exec that moves an uploaded file into place; on any failure it removes the staged file. */
 export function installCommand(spec: InstallSpec): string {
   const { paths, dest } = spec;
   const steps: string[] = [];
   if (spec.contentOnStdin) steps.push(sh`(umask 077 && cat > ${paths.staged})`);
-  else if (paths.upload !== paths.staged) steps.push(sh`cp -- ${paths.upload} ${paths.staged}`, sh`rm -f -- ${paths.upload}`);
+  // the upload itself is removed by its owner, the login user (deployFile): in sticky /tmp a become user may not
+  else if (paths.upload !== paths.staged) steps.push(sh`cp -- ${paths.upload} ${paths.staged}`);
   if (spec.backup) steps.push(sh`cp -p -- ${dest} ${spec.backup}`);
   if (spec.preserveExisting) steps.push(sh`chmod --reference=${dest} -- ${paths.staged}`, sh`chown --reference=${dest} -- ${paths.staged}`);
   steps.push(...spec.attributeCommands, sh`mv -f -- ${paths.staged} ${dest}`);
-  const cleanup = paths.upload !== paths.staged ? sh`rm -f -- ${paths.upload} ${paths.staged}` : sh`rm -f -- ${paths.staged}`;
-  return `{ ${steps.join(' && ')}; } || { rc=$?; ${cleanup}; exit $rc; }`;
+  return `{ ${steps.join(' && ')}; } || { rc=$?; ${sh`rm -f -- ${paths.staged}`}; exit $rc; }`;
 }
 
 export function sha256Hex(content: Buffer | string): string {
@@ -152,8 +152,13 @@ export async function deployFile(ctx: ModuleContext, request: DeployRequest): Pr
   if (outcome.backupFile) spec.backup = outcome.backupFile;
   // A brand-new file without a requested mode gets the usual 0644 rather than the 0600 of the upload.
   if (!exists && request.attributes.mode === undefined) spec.attributeCommands = [...spec.attributeCommands, sh`chmod 0644 -- ${paths.staged}`];
-  const result = await exec(ctx, installCommand(spec), inline === undefined ? {} : { stdin: inline });
-  if (result.rc !== 0) throw new Error(`${request.module}: installing ${dest} failed (rc ${result.rc}): ${result.stderr.trim()}`);
+  try {
+    const result = await exec(ctx, installCommand(spec), inline === undefined ? {} : { stdin: inline });
+    if (result.rc !== 0) throw new Error(`${request.module}: installing ${dest} failed (rc ${result.rc}): ${result.stderr.trim()}`);
+  } finally {
+    // without become: the login user uploaded it, and /tmp's sticky bit lets only its owner (or root) remove it
+    if (paths.upload !== paths.staged) await ctx.conn.exec(sh`rm -f -- ${paths.upload}`);
+  }
   return outcome;
 }
 

@@ -22,6 +22,7 @@ import { moduleLab, type ModuleLab } from './module-lab.js';
 import { rejectionOf } from '../../support/rejection.js';
 import type { ExecOptions } from '../../../src/connection/types.js';
 import { SftpUnavailableError } from '../../../src/connection/errors.js';
+import { INLINE_CONTENT_MAX_BYTES } from '../../../src/modules/deploy.js';
 import { ConnectionPool } from '../../../src/connection/pool.js';
 import { startExtraSshd } from '../../support/lab-hosts.js';
 
@@ -155,6 +156,32 @@ describe('modules on a real lab host', function () {
     } finally {
       await pool.closeAll();
       sshd.stop();
+    }
+  });
+
+  it('become to a non-root user: commands and copies run as that user through sudo', async () => {
+    const become = { become: { user: 'nobody' } };
+    const uploadsInTmp = (): Promise<string> => lab.sh(`ls -a /tmp | grep '^.airlock-upload-' || true`);
+    const uploadsBefore = await uploadsInTmp();
+    expect((await lab.run(commandModule, { argv: ['id', '-un'] }, become)).stdout).to.equal('nobody');
+    const small = `/tmp/airlock-become-small-${process.pid}`;
+    const big = `/tmp/airlock-become-big-${process.pid}`;
+    try {
+      // small content rides on the sudo'd exec's stdin; larger content goes over SFTP to /tmp first, then sudo copies it
+      const bigContent = 'y'.repeat(INLINE_CONTENT_MAX_BYTES + 1);
+      for (const [dest, content] of [[small, 'as nobody\n'], [big, bigContent]] as const) {
+        expect((await lab.run(copyModule, { content, dest }, become)).changed, dest).to.equal(true);
+        expect((await lab.run(copyModule, { content, dest }, become)).changed, dest).to.equal(false);
+      }
+      expect(await lab.sh(`stat -c '%U %a %s' ${small} ${big}`)).to.equal(`nobody 644 10\nnobody 644 ${INLINE_CONTENT_MAX_BYTES + 1}\n`);
+      // nobody cannot write where root's files are: the copy fails and leaves nothing behind
+      const denied = await rejectionOf(lab.run(copyModule, { content: 'x\n', dest: `${d}/denied` }, become), Error);
+      expect(denied.message).to.match(/Permission denied/);
+      expect(await lab.sh(`ls -a ${d} | grep -c -e denied -e airlock- || true`)).to.equal('0\n');
+      // nor in /tmp: the uploads the sudo'd copies used were removed by their owner
+      expect(await uploadsInTmp()).to.equal(uploadsBefore);
+    } finally {
+      await lab.sh(`rm -f ${small} ${big}`);
     }
   });
 

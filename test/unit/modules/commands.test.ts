@@ -113,7 +113,7 @@ describe('modules: file, attributes and install plans', () => {
   it('install with become: uploaded to /tmp, copied next to dest by the privileged exec', () => {
     const paths = stagePaths('/etc/x', 't1', true);
     expect(installCommand({ paths, dest: '/etc/x', preserveExisting: false, attributeCommands: [] })).to.equal(
-      '{ cp -- /tmp/.airlock-upload-t1 /etc/.x.airlock-t1 && rm -f -- /tmp/.airlock-upload-t1 && mv -f -- /etc/.x.airlock-t1 /etc/x; } || { rc=$?; rm -f -- /tmp/.airlock-upload-t1 /etc/.x.airlock-t1; exit $rc; }',
+      '{ cp -- /tmp/.airlock-upload-t1 /etc/.x.airlock-t1 && mv -f -- /etc/.x.airlock-t1 /etc/x; } || { rc=$?; rm -f -- /etc/.x.airlock-t1; exit $rc; }',
     );
   });
 

@@ -140,18 +140,24 @@ describe('modules run against a scripted host', () => {
     for (const call of conn.execs) expect(call.options?.become).to.deep.equal({ user: 'root' });
   });
 
-  it('copy with become: content over INLINE_CONTENT_MAX_BYTES is uploaded over SFTP to /tmp, private, then moved by the become exec', async () => {
+  it('copy with become: content over INLINE_CONTENT_MAX_BYTES is uploaded over SFTP to /tmp, private, moved by the become exec, removed by the login user', async () => {
     const big = 'y'.repeat(INLINE_CONTENT_MAX_BYTES + 1);
     const conn = new FakeConnection([
       { command: PROBE, result: { stdout: probeOutput([{ absent: true }]) } },
       { command: /^\{ cp -- \/tmp\/\.airlock-upload-[0-9a-f]{12} \/etc\/\.app\.conf\.airlock-/ },
+      { command: /^rm -f -- \/tmp\/\.airlock-upload-[0-9a-f]{12}$/ },
     ]);
     await copyModule.run({ content: big, dest: '/etc/app.conf' }, fakeContext(conn, { become: { user: 'root' } }));
     expect(conn.puts[0]?.remotePath).to.match(/^\/tmp\/\.airlock-upload-/);
     expect(conn.puts[0]?.mode).to.equal(0o600);
     expect(conn.puts[0]?.content).to.equal(big);
     expect(conn.execs[1]?.options?.stdin).to.equal(undefined);
-    for (const call of conn.execs) expect(call.options?.become).to.deep.equal({ user: 'root' });
+    expect(conn.done).to.equal(true);
+    const [probe, install, removal] = conn.execs;
+    for (const call of [probe, install]) expect(call?.options?.become).to.deep.equal({ user: 'root' });
+    // /tmp is sticky: only the upload's owner, the login user, may remove it (a non-root become user may not)
+    expect(removal?.options?.become).to.equal(undefined);
+    expect(removal?.command).to.equal(`rm -f -- ${conn.puts[0]?.remotePath ?? ''}`);
   });
 
   it('copy in check mode: probe only, nothing uploaded, reports the change and the diff', async () => {
