@@ -3,7 +3,7 @@
 // documented test doubles). Everything goes through the CLI an operator uses; every claim is checked on the hosts.
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +94,8 @@ describe('MISP stacks on a 3-host LXD lab (install, update, rollback)', function
 
   after(() => {
     process.stdout.write(`      e2e timings (s): ${JSON.stringify(timings)}\n`);
+    // the work dir holds the generated credentials: they must not outlive the test
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
   it('installs v1 on every host, shows every MISP address, keeps credentials 0600 and never prints them', async () => {
