@@ -1,12 +1,13 @@
-// Contender (c), the ceiling: the same ten commands and the same small-file upload over ssh2 connections that are
-// already open, with the same concurrency and the same per-task barrier as a linear strategy (every host finishes a
-// task before any host starts the next). No templating, no results, no reporting: what is left is the SSH work
-// itself, which is as fast as an orchestrator on this machine can possibly be.
+// Contender (c), the ceiling: the same ten command lines (remoteCommandLine: `shell` tasks through /bin/sh -c) and
+// the same small-file upload over ssh2 connections that are already open, with the same concurrency and the same
+// per-task barrier as a linear strategy (every host finishes a task before any host starts the next). No templating,
+// no results, no reporting: what is left is the SSH work itself, which is as fast as an orchestrator on this machine
+// can possibly be.
 import { readFileSync } from 'node:fs';
 import pLimit from 'p-limit';
 import ssh2 from 'ssh2';
 import { judgeHostKey, knownHostsName, parseKnownHosts } from '../../src/connection/known-hosts-format.js';
-import { COMMAND_TASKS, COPY_CONTENT, copyDestination } from './workload.js';
+import { COMMAND_TASKS, COPY_CONTENT, copyDestination, remoteCommandLine } from './workload.js';
 
 export interface CeilingHost {
   name: string;
@@ -90,11 +91,12 @@ export async function runCeiling(connections: CeilingConnections, concurrency: n
   const entries = [...connections.clients.entries()];
   const started = performance.now();
   for (const task of COMMAND_TASKS) {
+    const commandLine = remoteCommandLine(task);
     await Promise.all(
       entries.map(([name, client]) =>
         limit(async () => {
-          const code = await execOnce(client, task.cmd);
-          if (code !== 0) throw new Error(`ceiling: ${name}: '${task.cmd}' exited ${code}`);
+          const code = await execOnce(client, commandLine);
+          if (code !== 0) throw new Error(`ceiling: ${name}: '${commandLine}' exited ${code}`);
         }),
       ),
     );

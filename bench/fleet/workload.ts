@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { joinCommand } from '../../src/util/shell.js';
 
 export interface WorkloadTask {
   module: 'command' | 'shell';
@@ -24,6 +25,15 @@ export const COMMAND_TASKS: readonly WorkloadTask[] = [
   { module: 'shell', cmd: 'echo bench > /srv/airlock-bench-marker' },
   { module: 'command', cmd: 'cat /srv/airlock-bench-marker' },
 ];
+
+/**
+ * The command line a host must run for `task`, by any orchestrator that keeps the module's contract: a `command`
+ * task's words as they are (the login shell runs them), a `shell` task's text through `/bin/sh -c` (the shell module
+ * promises /bin/sh, whatever the user's login shell is: Ansible's shell module runs the same). The ceiling runs these.
+ */
+export function remoteCommandLine(task: WorkloadTask): string {
+  return task.module === 'shell' ? joinCommand(['/bin/sh', '-c', task.cmd]) : task.cmd;
+}
 
 /** 4 KiB: "a small file" (a config file's size) */
 export const COPY_CONTENT = `${'airlock bench small file\n'.repeat(170)}`.slice(0, 4096);
