@@ -18,17 +18,24 @@ function internalFailure(task: ActionTask, host: HostState, label: string, error
 }
 
 /** Runs the task on every host; returns the hosts that failed it (not ignored, not unreachable). */
-export async function runActionOnHosts(rt: PlayRuntime, task: ActionTask, hosts: HostState[], frame: Frame): Promise<Set<HostState>> {
+export interface ActionRunOptions {
+  /** the action is a notified handler (reported as such) */
+  handler?: boolean;
+}
+
+export async function runActionOnHosts(rt: PlayRuntime, task: ActionTask, hosts: HostState[], frame: Frame, options: ActionRunOptions = {}): Promise<Set<HostState>> {
   const failed = new Set<HostState>();
   const throttle = task.throttle !== undefined && task.throttle > 0 ? pLimit(task.throttle) : undefined;
   const label = taskLabel(rt, task, undefined);
+  const announce = (host: HostState): void =>
+    rt.deps.emit({ type: 'task_start', host: host.name, task: label, ...(task.role ? { role: task.role.name } : {}), ...(options.handler ? { handler: true } : {}), at: new Date().toISOString() });
   const runOne = async (host: HostState): Promise<void> => {
     if (rt.options.signal.aborted) return;
     if (task.runOnce) {
       let shared = rt.runOnce.get(task);
       const first = shared === undefined;
       if (!shared) {
-        rt.deps.emit({ type: 'task_start', host: host.name, task: label, ...(task.role ? { role: task.role.name } : {}), at: new Date().toISOString() });
+        announce(host);
         shared = executeAction(rt, task, host, frame).catch((error: unknown) => internalFailure(task, host, label, error)).then(({ outcome, result }) => {
           if (applyOutcome(rt, task, host, frame, outcome, result, { report: true })) failed.add(host);
           return outcome;
@@ -41,7 +48,7 @@ export async function runActionOnHosts(rt: PlayRuntime, task: ActionTask, hosts:
       }
       return;
     }
-    rt.deps.emit({ type: 'task_start', host: host.name, task: label, ...(task.role ? { role: task.role.name } : {}), at: new Date().toISOString() });
+    announce(host);
     const { outcome, result } = await executeAction(rt, task, host, frame).catch((error: unknown) => internalFailure(task, host, label, error));
     if (applyOutcome(rt, task, host, frame, outcome, result, { report: true })) failed.add(host);
   };

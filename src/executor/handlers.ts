@@ -34,7 +34,7 @@ export async function flushHandlers(rt: PlayRuntime, hosts: HostState[]): Promis
       names.forEach((name) => done.add(name));
       ran.set(host, done);
     }
-    for (const host of await runActionOnHosts(rt, handler, targets, rootFrame())) failed.add(host);
+    for (const host of await runActionOnHosts(rt, handler, targets, rootFrame(), { handler: true })) failed.add(host);
   }
   for (const host of hosts) {
     const done = ran.get(host);

@@ -5,8 +5,11 @@ export type RunEvent =
   | { type: 'run_start'; playbook: string; runId: string; check: boolean; at: string }
   | { type: 'play_start'; play: string; hosts: string[]; at: string }
   | { type: 'batch_start'; play: string; index: number; total: number; hosts: string[]; at: string }
-  /** task: the task's name as in TaskResult.task; role (optional, added by the reporting work): its role, for TASK [role : name] headers */
-  | { type: 'task_start'; host: string; task: string; role?: string; at: string }
+  /**
+   * task: the task's name as in TaskResult.task; role: its role, for TASK [role : name] headers; handler: a notified
+   * handler running (headed RUNNING HANDLER [..], as Ansible does)
+   */
+  | { type: 'task_start'; host: string; task: string; role?: string; handler?: true; at: string }
   | { type: 'task_result'; result: TaskResult }
   | { type: 'batch_end'; play: string; index: number; failedHosts: string[]; at: string }
   | { type: 'rollout_halted'; play: string; batch: number; reason: string; changedHosts: string[]; untouchedHosts: string[]; at: string }

@@ -71,6 +71,8 @@ interface HostView {
   host: string;
   state: HostState;
   task: string | undefined;
+  /** how the current task is headed: a notified handler runs as RUNNING HANDLER, as in the plain output */
+  heading: 'TASK' | 'RUNNING HANDLER';
   ok: number;
   changed: number;
   failed: number;
@@ -148,6 +150,7 @@ export class LiveReporter implements Reporter {
       case 'task_start': {
         const view = this.view(event.host);
         view.task = event.task;
+        view.heading = event.handler ? 'RUNNING HANDLER' : 'TASK';
         if (view.state === 'waiting') view.state = 'running';
         break;
       }
@@ -354,7 +357,7 @@ export class LiveReporter implements Reporter {
       .map((name) => `${name}=${view[name]}`)
       .join(' ');
     // a failed host's cause is shown by listr under its line (the task's error), not repeated here
-    const doing = view.task ? `TASK [${view.task}]` : 'waiting';
+    const doing = view.task ? `${view.heading} [${view.task}]` : 'waiting';
     return this.redactor.redact(`${view.host.padEnd(width)}  ${view.state.padEnd(11)} ${counts.padEnd(24)} ${doing}`.trimEnd());
   }
 
@@ -380,5 +383,5 @@ function newView(host: string): HostView {
   });
   // a rejection nobody awaits yet (listr has not started this task) must not crash the process
   finished.catch(() => undefined);
-  return { host, state: 'waiting', task: undefined, ok: 0, changed: 0, failed: 0, skipped: 0, lastFailure: undefined, title: '', wrapper: undefined, finish, finished };
+  return { host, state: 'waiting', task: undefined, heading: 'TASK', ok: 0, changed: 0, failed: 0, skipped: 0, lastFailure: undefined, title: '', wrapper: undefined, finish, finished };
 }

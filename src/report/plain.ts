@@ -25,7 +25,7 @@ export class PlainReporter implements Reporter {
   private readonly redactor: Redactor;
   private readonly collector: RunCollector;
   private readonly retryHint: (() => string | undefined) | undefined;
-  private currentTask: { name: string; role: string | undefined } | undefined;
+  private currentTask: { name: string; role: string | undefined; handler: boolean } | undefined;
   private pending: string[] = [];
   private flushScheduled = false;
 
@@ -52,7 +52,7 @@ export class PlainReporter implements Reporter {
         this.write(`\n${header(`BATCH [${event.index}/${event.total}] ${event.hosts.length} host${event.hosts.length === 1 ? '' : 's'}: ${hostList(event.hosts)}`)}\n`);
         break;
       case 'task_start':
-        this.taskHeader(this.redactor.redact(event.task), event.role);
+        this.taskHeader(this.redactor.redact(event.task), event.role, event.handler === true);
         break;
       case 'task_result':
         this.printResult(this.redactor.redactResult(event.result));
@@ -106,17 +106,23 @@ export class PlainReporter implements Reporter {
   }
 
   /**
-   * Prints TASK [..] once per task. task_start knows only the task's name (TaskResult.task); results also know the
-   * role, so a result of the task whose header is already out does not print a second one.
+   * Prints TASK [..] (RUNNING HANDLER [..] for a handler) once per task. A result knows its task's name and role but
+   * not whether it came from a handler (`handler` undefined): it matches the header that is already out.
    */
-  private taskHeader(task: string, role: string | undefined): void {
-    const sameTask = task === this.currentTask?.name && (role === undefined || this.currentTask.role === undefined || this.currentTask.role === role);
-    if (sameTask && this.currentTask) {
-      this.currentTask.role ??= role;
+  private taskHeader(task: string, role: string | undefined, handler?: boolean): void {
+    const current = this.currentTask;
+    const sameTask =
+      current !== undefined &&
+      task === current.name &&
+      (role === undefined || current.role === undefined || current.role === role) &&
+      (handler === undefined || current.handler === handler);
+    if (sameTask) {
+      current.role ??= role;
       return;
     }
-    this.currentTask = { name: task, role };
-    this.write(`\n${header(`TASK [${taskLabel({ task, role })}]`)}\n`);
+    const isHandler = handler === true;
+    this.currentTask = { name: task, role, handler: isHandler };
+    this.write(`\n${header(`${isHandler ? 'RUNNING HANDLER' : 'TASK'} [${taskLabel({ task, role })}]`)}\n`);
   }
 
   private printResult(result: TaskResult): void {

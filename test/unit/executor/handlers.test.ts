@@ -45,4 +45,10 @@ describe('executor handlers', () => {
     const forced = await runFake([play({ tasks, handlers: [handler('h', 'handler')] })], { forceHandlers: true });
     expect(forced.recorder.callsOf('command').filter((call) => call.args['cmd'] === 'handler').map((call) => call.host).sort()).to.deep.equal(['h1', 'h2', 'h3']);
   });
+
+  it('announce themselves as handlers, so the reporters can head them RUNNING HANDLER', async () => {
+    const { recorder } = await runFake([play({ tasks: [cmd('a', 'a', { notify: ['h'] })], handlers: [handler('h', 'handler')] })]);
+    const starts = recorder.events.flatMap((event) => (event.type === 'task_start' && event.host === 'h1' ? [{ task: event.task, handler: event.handler }] : []));
+    expect(starts).to.deep.equal([{ task: 'a', handler: undefined }, { task: 'h', handler: true }]);
+  });
 });

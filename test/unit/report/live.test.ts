@@ -58,6 +58,28 @@ describe('live reporter (listr2, TTY)', () => {
     expect(screen).to.match(/Update the MISP stack \/ batch 2\/3: 5\/6 hosts done, 2 failed, 1 unreachable, [\d.]+ tasks\/s/);
   });
 
+  it('heads a running handler RUNNING HANDLER on its host line, as the plain output does', async () => {
+    const at = '2026-11-27T22:15:00.000Z';
+    const stream = new MemoryStream(true);
+    const reporter = new LiveReporter({ stream });
+    const summaries: Record<string, HostSummary> = { web1: { ...emptySummary(), changed: 1 } };
+    const events: RunEvent[] = [
+      { type: 'run_start', playbook: 'p.yml', runId: 'r', check: false, at },
+      { type: 'play_start', play: 'web', hosts: ['web1'], at },
+      { type: 'batch_start', play: 'web', index: 1, total: 1, hosts: ['web1'], at },
+      { type: 'task_start', host: 'web1', task: 'restart nginx', role: 'nginx', handler: true, at },
+      { type: 'task_result', result: { host: 'web1', task: 'restart nginx', role: 'nginx', action: 'command', status: 'changed', changed: true, startedAt: at, durationMs: 3 } },
+      { type: 'batch_end', play: 'web', index: 1, failedHosts: [], at },
+      { type: 'play_end', play: 'web', at },
+      { type: 'run_end', summaries, exitCode: 0, at },
+    ];
+    for (const event of events) reporter.onEvent(event);
+    await reporter.close();
+    const screen = stripAnsi(stream.text);
+    expect(screen).to.include('RUNNING HANDLER [nginx : restart nginx]');
+    expect(screen).to.not.include('TASK [nginx : restart nginx]');
+  });
+
   it('stays cheap for 200 hosts: throttled redraws, done well within a second of CPU', async function () {
     this.timeout(60_000);
     const stream = new MemoryStream(true);

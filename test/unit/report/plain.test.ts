@@ -44,6 +44,21 @@ describe('plain reporter', () => {
     expect(text).to.not.include('password set to');
   });
 
+  it('heads a handler RUNNING HANDLER [role : name], as Ansible does, and its result under it', async () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    const result = (task: string): RunEvent => ({ type: 'task_result', result: { host: 'web1', task, role: 'nginx', action: 'command', status: 'changed', changed: true, startedAt: at, durationMs: 1 } });
+    const text = await render(0, [
+      { type: 'play_start', play: 'web', hosts: ['web1'], at },
+      { type: 'task_start', host: 'web1', task: 'write config', role: 'nginx', at },
+      result('write config'),
+      { type: 'task_start', host: 'web1', task: 'restart nginx', role: 'nginx', handler: true, at },
+      result('restart nginx'),
+    ]);
+    expect(text).to.match(/^TASK \[nginx : write config\] \*+\nchanged: \[web1\]$/m);
+    expect(text).to.match(/^RUNNING HANDLER \[nginx : restart nginx\] \*+\nchanged: \[web1\]$/m);
+    expect(text).to.not.include('TASK [nginx : restart nginx]');
+  });
+
   it('shows the halted rollout: batch, reason, changed and untouched hosts', async () => {
     const text = await render(0);
     const block = text.slice(text.indexOf('ROLLOUT HALTED'));
