@@ -8,7 +8,8 @@ import { CommandTimeoutError, UnreachableError } from '../connection/errors.js';
 import type { Connection } from '../connection/types.js';
 import type { Vars } from '../inventory/types.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from '../modules/types.js';
-import type { ActionTask } from '../playbook/types.js';
+import { numberOf } from '../playbook/task-values.js';
+import type { ActionTask, NumberOrTemplate } from '../playbook/types.js';
 import type { TaskResult } from '../report/result.js';
 import { dropOmitted, validateModuleArgs } from './args.js';
 import type { HostState } from './host-state.js';
@@ -139,6 +140,15 @@ interface Invocation {
   module: ModuleDefinition;
 }
 
+/** `retries`/`delay` as numbers; a templated one is rendered with the host's variables (and must give a number). */
+function numericKeyword(value: NumberOrTemplate | undefined, keyword: string, render: (template: string) => unknown): number | undefined {
+  if (typeof value !== 'string') return value;
+  const rendered = render(value);
+  const number = numberOf(rendered);
+  if (number === undefined) throw new Error(`${keyword}: '${value}' gave ${JSON.stringify(rendered)}, not a number`);
+  return number;
+}
+
 /** One module call (one loop item), with retries/until and failed_when/changed_when. */
 async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
   const { rt, task, host, frame, module } = inv;
@@ -156,6 +166,8 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
   let args: Record<string, unknown>;
   let env: Record<string, string>;
   let delegateTo: string | undefined;
+  let retriesSetting: number | undefined;
+  let delaySeconds: number | undefined;
   try {
     args = dropOmitted(templater.render(task.args, vars), rt.deps.omit) as Record<string, unknown>;
     env = {};
@@ -163,6 +175,8 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
     for (const [key, value] of Object.entries(rawEnv)) env[key] = String(templater.render(value, vars));
     const rawDelegate = task.delegateTo ?? frame.inherited.delegateTo;
     delegateTo = rawDelegate === undefined ? undefined : templater.renderString(rawDelegate, vars);
+    retriesSetting = numericKeyword(task.retries, 'retries', (template) => templater.render(template, vars));
+    delaySeconds = numericKeyword(task.delay, 'delay', (template) => templater.render(template, vars));
   } catch (error) {
     return failure(`templating failed: ${errorMessage(error)}`);
   }
@@ -207,11 +221,11 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
 
   // ansible-core's count: the first run plus `retries` retries (retries 3 = up to 4 runs; retries <= 0 = one run).
   // `retries` without `until` retries until the task succeeds (ansible-core 2.16, ansible/ansible#81531).
-  const retrying = task.until !== undefined || (task.retries !== undefined && task.retries > 0);
-  const retries = task.retries ?? DEFAULT_RETRIES;
+  const retrying = task.until !== undefined || (retriesSetting !== undefined && retriesSetting > 0);
+  const retries = retriesSetting ?? DEFAULT_RETRIES;
   const attempts = retrying ? (retries <= 0 ? 1 : retries + 1) : 1;
   const untilCondition = task.until ?? `${task.register ?? '__airlock_result'} is succeeded`;
-  const delayMs = (task.delay ?? DEFAULT_DELAY_S) * 1000;
+  const delayMs = (delaySeconds ?? DEFAULT_DELAY_S) * 1000;
   let outcome: ItemOutcome = failure('not run');
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {

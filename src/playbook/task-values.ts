@@ -1,4 +1,5 @@
 // Small converters from what Ansible accepts in YAML to the one shape the executor reads.
+import type { NumberOrTemplate } from './types.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
 /** `tags: a`, `tags: a,b`, `tags: [a, b]` -> ['a', 'b'] */
@@ -28,12 +29,30 @@ export function toEnvironment(value: unknown, source: YamlSource, at: YamlPath):
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 
-/** An integer keyword that may also be written as a string of digits (`retries: "5"`). */
+/** A finite number, or one written as text (`"5"`, `" 2.5 "`); undefined for anything else. */
+export function numberOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  return typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : undefined;
+}
+
+/**
+ * `retries`/`delay`: a number or a template, kept as written and rendered when the task runs (the executor's
+ * numericKeyword). Anything else is refused at load time.
+ */
+export function toOptionalNumberOrTemplate(value: unknown, source: YamlSource, at: YamlPath, keyword: string): NumberOrTemplate | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' && value.includes('{{')) return value;
+  const number = numberOf(value);
+  if (number === undefined) throw source.error(at, `'${keyword}' must be a number or a template, got ${JSON.stringify(value)}`);
+  return number;
+}
+
+/** A number keyword that may also be written as a string of digits (`pause: "5"`); no templates. */
 export function toOptionalInt(value: unknown, source: YamlSource, at: YamlPath, keyword: string): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value);
-  throw source.error(at, `'${keyword}' must be a number, got ${JSON.stringify(value)} (templated values are not supported here)`);
+  const number = numberOf(value);
+  if (number === undefined) throw source.error(at, `'${keyword}' must be a number, got ${JSON.stringify(value)} (templated values are not supported here)`);
+  return number;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { ActionTask, BlockTask, Handler, RoleContext, Task, TaskCommon } fr
 import { actionKeywordSchemas, blockKeywordSchemas, taskKeywordSchemas, validateModuleArgs, validateSchema } from './schema.js';
 import { closest } from './suggest.js';
 import { isTemplated } from './template.js';
-import { splitKeyValueArgs, toConditions, toEnvironment, toOptionalInt, toStringList, toTagList } from './task-values.js';
+import { splitKeyValueArgs, toConditions, toEnvironment, toOptionalInt, toOptionalNumberOrTemplate, toStringList, toTagList } from './task-values.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
 /** What enclosing imports, roles, blocks and the play pass down to each task. */
@@ -139,8 +139,8 @@ async function normalizeTask(raw: unknown, at: YamlPath, place: TaskPlace, index
     failedWhen: raw.failed_when === undefined ? undefined : toConditions(raw.failed_when),
     changedWhen: raw.changed_when === undefined ? undefined : toConditions(raw.changed_when),
     until: raw.until === undefined ? undefined : toConditions(raw.until)[0],
-    retries: toOptionalInt(raw.retries, source, [...at, 'retries'], 'retries'),
-    delay: toOptionalInt(raw.delay, source, [...at, 'delay'], 'delay'),
+    retries: toOptionalNumberOrTemplate(raw.retries, source, [...at, 'retries'], 'retries'),
+    delay: toOptionalNumberOrTemplate(raw.delay, source, [...at, 'delay'], 'delay'),
   };
   if ('listen' in raw) (task as Handler).listen = toStringList(raw.listen);
   else (task as Handler).listen = [];

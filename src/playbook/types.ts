@@ -12,6 +12,9 @@ export interface Playbook {
 /** `serial:` as written: one value or a list whose last value repeats; each an integer or a "NN%" string. */
 export type SerialSpec = Array<number | string>;
 
+/** A number, or a template rendered with the host's variables when the task runs (`retries: "{{ wait_tries }}"`). */
+export type NumberOrTemplate = number | string;
+
 export type HostOrder = 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
 
 export interface Play {
@@ -94,8 +97,8 @@ export interface ActionTask extends TaskCommon {
   failedWhen: string[] | undefined;
   changedWhen: string[] | undefined;
   until: string | undefined;
-  retries: number | undefined;
-  delay: number | undefined;
+  retries: NumberOrTemplate | undefined;
+  delay: NumberOrTemplate | undefined;
 }
 
 export interface BlockTask extends TaskCommon {

@@ -47,6 +47,8 @@ export interface ModuleCall {
 export class Recorder {
   readonly calls: ModuleCall[] = [];
   readonly events: RunEvent[] = [];
+  /** every wait the executor asked for (retries' delay, batch pauses), in ms */
+  readonly sleeps: number[] = [];
   /** per test: what `command` does, from its args and host */
   commandBehaviour: (args: Record<string, unknown>, host: string, attempt: number) => ModuleResult = (args) => ({ changed: true, rc: 0, stdout: String(args['cmd'] ?? ''), stderr: '' });
   /** how long `command` takes (ms), to expose ordering between hosts */
@@ -247,7 +249,9 @@ export async function runFake(plays: Play[], options: FakeRunOptions = {}): Prom
       },
     },
     emit: (event) => recorder.events.push(event),
-    sleep: async () => undefined,
+    sleep: async (ms) => {
+      recorder.sleeps.push(ms);
+    },
   };
   const inventory = options.inventory ?? fakeInventory({ web: ['h1', 'h2', 'h3'] });
   const outcome = await runPlaybooks([{ path: '/fake/playbook.yml', plays }], inventory, deps, {

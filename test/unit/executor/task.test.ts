@@ -92,6 +92,30 @@ describe('executor: one task on one host', () => {
     expect(outcome.exitCode).to.equal(0);
   });
 
+  it('renders templated retries and delay with the host\'s variables', async () => {
+    const recorder = new Recorder();
+    recorder.commandBehaviour = () => ({ changed: false, rc: 0, stdout: 'starting' });
+    const { outcome } = await runFake([play({
+      vars: { wait_tries: 2, wait_seconds: '7' },
+      tasks: [cmd('wait', 'status', { register: 's', until: 's.stdout == "ready"', retries: '{{ wait_tries }}', delay: '{{ wait_seconds }}' })],
+    })], { inventory: oneHost, recorder });
+    expect(recorder.callsOf('command')).to.have.length(3);
+    expect(recorder.sleeps).to.deep.equal([7000, 7000]);
+    expect(recorder.resultsFor('wait')[0]?.msg).to.match(/still failing after 3 attempts/);
+    expect(outcome.exitCode).to.equal(2);
+  });
+
+  it('fails the task, running nothing, when a templated retries is not a number', async () => {
+    const recorder = new Recorder();
+    const { outcome } = await runFake([play({
+      vars: { wait_tries: 'many' },
+      tasks: [cmd('wait', 'status', { until: 'false', retries: '{{ wait_tries }}', delay: 0 })],
+    })], { inventory: oneHost, recorder });
+    expect(recorder.callsOf('command')).to.have.length(0);
+    expect(recorder.resultsFor('wait')[0]?.msg).to.equal(`templating failed: retries: '{{ wait_tries }}' gave "many", not a number`);
+    expect(outcome.exitCode).to.equal(2);
+  });
+
   it('ignore_errors turns a failure into ignored and the host continues', async () => {
     const { recorder, outcome } = await runFake([play({ tasks: [action('fail', { msg: 'nope' }, { name: 'f', ignoreErrors: true }), cmd('after', 'true')] })], { inventory: oneHost });
     expect(recorder.resultsFor('f')[0]?.status).to.equal('ignored');

@@ -35,6 +35,7 @@ const cases: Case[] = [
   { what: 'a first-found list in vars_files', yaml: '- hosts: all\n  vars_files:\n    - a.yml\n    - [b.yml, c.yml]\n', at: '4:7', message: 'vars_files entries must be file names' },
   { what: 'a playbook that is not a list', yaml: 'hosts: all\n', at: '1:1', message: 'a playbook must be a list of plays' },
   { what: 'a misspelt argument next to a templated one', yaml: '- hosts: all\n  tasks:\n    - name: t\n      copy: { dest: "{{ d }}", contnt: "x" }\n', at: '4:32', message: "unsupported argument 'contnt' for module 'copy' in task 't', did you mean 'content'?" },
+  { what: 'a retries that is neither a number nor a template', yaml: '- hosts: all\n  tasks:\n    - command: ls\n      retries: many\n', at: '4:16', message: "'retries' must be a number or a template, got \"many\"" },
   { what: 'templated arguments are left for run time', yaml: '- hosts: all\n  tasks:\n    - copy: { content: hi, dest: "{{ d }}" }\n      service: { name: x }\n', at: '4:7', message: "conflicting actions" },
 ];
 
