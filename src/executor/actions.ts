@@ -17,12 +17,12 @@ function internalFailure(task: ActionTask, host: HostState, label: string, error
   };
 }
 
-/** Runs the task on every host; returns the hosts that failed it (not ignored, not unreachable). */
 export interface ActionRunOptions {
   /** the action is a notified handler (reported as such) */
   handler?: boolean;
 }
 
+/** Runs the task on every host; returns the hosts that failed it (not ignored, not unreachable). */
 export async function runActionOnHosts(rt: PlayRuntime, task: ActionTask, hosts: HostState[], frame: Frame, options: ActionRunOptions = {}): Promise<Set<HostState>> {
   const failed = new Set<HostState>();
   const throttle = task.throttle !== undefined && task.throttle > 0 ? pLimit(task.throttle) : undefined;
