@@ -30,6 +30,8 @@ export function pyStr(value: unknown): string {
   if (defined === true) return 'True';
   if (defined === false) return 'False';
   if (typeof defined === 'string') return defined;
+  // never a function's source: templates may call functions, not read them
+  if (typeof defined === 'function') return '<function>';
   if (Array.isArray(defined) || isMapping(defined)) return pyRepr(defined);
   return String(defined);
 }
