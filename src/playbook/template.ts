@@ -224,6 +224,7 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
       captured = NOTHING_CAPTURED;
       if (value === NOTHING_CAPTURED) throw new Error('expression produced no value');
       if (value instanceof TemplateUndefined) throw value.toError();
+      if (typeof value === 'function') throw new Error(`'${expression.trim()}' is a function, not a value`);
       return value;
     });
   }
