@@ -21,7 +21,7 @@ import { buildGlobals, sandboxedGlobals } from './template-globals.js';
 import { toNunjucksSyntax } from './template-syntax.js';
 import { isMapping, pyTruthy } from './python-values.js';
 import { allowCall } from './template-sandbox.js';
-import { isUnsafe, toUnsafe, UnsafeText } from '../util/unsafe.js';
+import { isUnsafe, toUnsafe, unboxUnsafe, UnsafeText } from '../util/unsafe.js';
 
 export { TemplateError } from './template-errors.js';
 export { OMIT, isOmitted } from './template-globals.js';
@@ -105,7 +105,10 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   // nunjucks' own filters (indent, dictsort, batch, ...) stay available, with Ansible's undefined handling.
   const allFilters: Record<string, FilterFunction> = { ...internals.filters, ...filters };
   for (const [name, filter] of Object.entries(allFilters)) {
-    env.addFilter(name, function airlockFilter(this: unknown, value: unknown, ...args: unknown[]) {
+    env.addFilter(name, function airlockFilter(this: unknown, input: unknown, ...rawArgs: unknown[]) {
+      // a variable's boxed host text (hostvars[h].x inside a dict) reaches a filter as its text
+      const value = unboxUnsafe(input);
+      const args = rawArgs.map(unboxUnsafe);
       if (value instanceof TemplateUndefined && !ACCEPTS_UNDEFINED.has(name)) throw value.toError();
       // a function is not data: no filter may read its source, name or properties
       if (typeof value === 'function' || args.some((arg) => typeof arg === 'function')) throw new Error(`filter '${name}': a function is not a value`);
@@ -115,9 +118,10 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   }
   const allTests: Record<string, TestFunction> = { ...internals.tests, ...buildTests() };
   for (const [name, test] of Object.entries(allTests)) {
-    (env as unknown as { addTest(name: string, fn: TestFunction): void }).addTest(name, function airlockTest(this: unknown, value: unknown, ...args: unknown[]) {
+    (env as unknown as { addTest(name: string, fn: TestFunction): void }).addTest(name, function airlockTest(this: unknown, input: unknown, ...args: unknown[]) {
+      const value = unboxUnsafe(input);
       if (value instanceof TemplateUndefined && !TESTS_ACCEPTING_UNDEFINED.has(name)) throw value.toError();
-      return test.call(this, value, ...args);
+      return test.call(this, value, ...args.map(unboxUnsafe));
     });
   }
   // nunjucks' own range/cycler/joiner are replaced: the sandbox's versions are bounded and expose only callables
