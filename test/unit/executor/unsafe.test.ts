@@ -65,6 +65,18 @@ describe('unsafe host data through the executor', () => {
     expect(debugMessages(recorder)).to.deep.equal([PAYLOAD, PAYLOAD, PAYLOAD, PAYLOAD, PAYLOAD]);
   });
 
+  it("as a value inside hostvars[h] read as a dict (items(), dict2items, ==)", async () => {
+    const recorder = hostPrints(PAYLOAD);
+    await runFake([play({ tasks: [
+      cmd('read', 'cat payload.txt', { register: 'r' }),
+      action('set_fact', { said: '{{ r.stdout_lines[0] }}' }),
+      action('debug', { msg: "{% for k, v in hostvars[inventory_hostname].items() %}{% if k == 'said' %}{{ v }}{% endif %}{% endfor %}" }),
+      action('debug', { msg: "{{ hostvars[inventory_hostname] | dict2items | selectattr('key', 'equalto', 'said') | map(attribute='value') | first }}" }),
+      action('debug', { msg: '{{ said == r.stdout_lines[1] }}' }),
+    ] })], { inventory: inventory(), recorder });
+    expect(debugMessages(recorder)).to.deep.equal([PAYLOAD, PAYLOAD, true]);
+  });
+
   it('through include_tasks looping over registered lines', async () => {
     const recorder = hostPrints(PAYLOAD);
     await runFake([play({ tasks: [
