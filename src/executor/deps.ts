@@ -7,7 +7,7 @@ import type { ModuleDefinition } from '../modules/types.js';
 import type { Handler, RoleContext, Task } from '../playbook/types.js';
 import type { RunEvent } from '../report/events.js';
 
-/** The subset of src/playbook/template.ts that the executor uses. */
+/** The subset of src/template/templater.ts that the executor uses. */
 export interface Templater {
   /** Deep render: a string that is exactly one `{{ expr }}` keeps its native type. */
   render(value: unknown, vars: Vars): unknown;

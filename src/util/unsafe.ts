@@ -6,7 +6,7 @@
 //   - a container (array or plain object) is marked in a WeakSet, deeply: everything inside it is unsafe;
 //   - a string that is the whole value of a variable (set_fact x: "{{ r.stdout }}", a loop item) is boxed in
 //     UnsafeText, which survives the spreads and copies that variable layers go through.
-// The template engine unboxes on every read and marks the render that read it (src/playbook/template.ts), so a value
+// The template engine unboxes on every read and marks the render that read it (src/template/templater.ts), so a value
 // built from unsafe parts is unsafe too, as Ansible's AnsibleContext does.
 
 const unsafeContainers = new WeakSet<object>();

@@ -8,7 +8,7 @@ import type { Inventory, InventoryGroup, InventoryHost, Vars } from '../../../sr
 import type { ModuleContext, ModuleDefinition, ModuleResult } from '../../../src/modules/types.js';
 import { setFactModule } from '../../../src/modules/set-fact.js';
 import type { ActionTask, BlockTask, Handler, Play, Task, TaskCommon } from '../../../src/playbook/types.js';
-import { createTemplater, OMIT } from '../../../src/playbook/template.js';
+import { createTemplater, OMIT } from '../../../src/template/index.js';
 import type { RunEvent } from '../../../src/report/events.js';
 import type { TaskResult } from '../../../src/report/result.js';
 

@@ -1,6 +1,6 @@
 // Python's == for the values templates see: deep for lists and dicts, numbers equal to booleans (True == 1),
 // never a string equal to a number ('1' != 1, unlike JavaScript's ==).
-import { requireDefined } from './template-undefined.js';
+import { requireDefined } from './undefined.js';
 import { isMapping } from './python-values.js';
 import { unboxUnsafe } from '../util/unsafe.js';
 

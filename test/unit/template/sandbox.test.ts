@@ -2,7 +2,7 @@
 // of must end in a TemplateError (never a value, never code run), while the Python-style methods, globals and
 // macros that Ansible templates use keep working.
 import { expect } from 'chai';
-import { createTemplater, TemplateError } from '../../../src/playbook/template.js';
+import { createTemplater, TemplateError } from '../../../src/template/index.js';
 
 const templater = createTemplater();
 const vars = { x: { a: 1, name: 'web' }, items: [{ name: 'b' }, { name: 'a' }], groups: { all: ['h1'] }, text: 'a,b' };

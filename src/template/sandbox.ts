@@ -4,9 +4,9 @@
 // prototype, a constructor or any property of a function, so text a host sends back cannot become code on the
 // workstation even if it were ever rendered (src/util/unsafe.ts keeps it from being rendered at all).
 //
-// template-runtime.ts routes nunjucks' member lookups, calls, `in`, dict literals and global-name lookups here; the
+// runtime.ts routes nunjucks' member lookups, calls, `in`, dict literals and global-name lookups here; the
 // attribute getters of filters (`map(attribute=)`, `sort(attribute=)`, ...) use ownAttribute() below.
-import { TemplateUndefined } from './template-undefined.js';
+import { TemplateUndefined } from './undefined.js';
 import { dictMethod, listMethod, stringMethod, type Method } from './python-methods.js';
 import { pyEquals } from './python-compare.js';
 import { isUnsafe, unboxUnsafe } from '../util/unsafe.js';

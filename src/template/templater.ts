@@ -8,23 +8,23 @@
 // Variables are LAZY: a var whose value is itself a template renders when first read (per call), loops are errors.
 // Host data (src/util/unsafe.ts) is never rendered; a render that reads it is marked, and renderKeepingUnsafe()
 // hands that mark on to whatever stores the result (set_fact, loop items), as Ansible keeps its values unsafe.
-// Everything a template can touch goes through the sandbox (template-sandbox.ts).
+// Everything a template can touch goes through the sandbox (sandbox.ts).
 import nunjucks from 'nunjucks';
 import type { Vars } from '../inventory/types.js';
-import { TemplateError } from './template-errors.js';
-import { TemplateUndefined, UndefinedVariableError } from './template-undefined.js';
-import { installAirlockRuntime, withScope, type VariableScope } from './template-runtime.js';
-import { currentVariableScope } from './template-runtime.js';
-import { ACCEPTS_UNDEFINED, buildFilters, type FilterFunction, type TestFunction } from './template-filters.js';
-import { TESTS_ACCEPTING_UNDEFINED, buildTests } from './template-tests.js';
-import { buildGlobals, sandboxedGlobals } from './template-globals.js';
-import { toNunjucksSyntax } from './template-syntax.js';
+import { TemplateError } from './errors.js';
+import { TemplateUndefined, UndefinedVariableError } from './undefined.js';
+import { installAirlockRuntime, withScope, type VariableScope } from './runtime.js';
+import { currentVariableScope } from './runtime.js';
+import { ACCEPTS_UNDEFINED, buildFilters, type FilterFunction, type TestFunction } from './filters.js';
+import { TESTS_ACCEPTING_UNDEFINED, buildTests } from './tests.js';
+import { buildGlobals, sandboxedGlobals } from './globals.js';
+import { toNunjucksSyntax } from './syntax.js';
 import { isMapping, pyTruthy } from './python-values.js';
-import { allowCall } from './template-sandbox.js';
+import { allowCall } from './sandbox.js';
 import { isUnsafe, toUnsafe, unboxUnsafe, UnsafeText } from '../util/unsafe.js';
 
-export { TemplateError } from './template-errors.js';
-export { OMIT, isOmitted } from './template-globals.js';
+export { TemplateError } from './errors.js';
+export { OMIT, isOmitted } from './globals.js';
 
 export interface Templater {
   render(value: unknown, vars: Vars): unknown;

@@ -2,9 +2,9 @@
 // Jinja's range/cycler/joiner (bounded, and exposing nothing but callables the sandbox allows).
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { argument, splitArgs } from './template-args.js';
-import type { VariableScope } from './template-runtime.js';
-import { allowCall } from './template-sandbox.js';
+import { argument, splitArgs } from './args.js';
+import type { VariableScope } from './runtime.js';
+import { allowCall } from './sandbox.js';
 
 /** The longest list range() makes: `range(10**9)` is an error, not a workstation out of memory. */
 export const MAX_RANGE_LENGTH = 1_000_000;

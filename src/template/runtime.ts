@@ -8,13 +8,13 @@
 //   - `==`/`!=` compare like Python (deep for lists and dicts, no '1' == 1);
 //   - output writes Python's str() of a value (True, None, ['a', 'b']);
 //   - Python's str/list/dict methods (`x.split(',')`, `d.items()`, `l[-1]`) and slices (`l[1:]`) work;
-//   - member lookups, calls, `in` and dict literals go through the sandbox (template-sandbox.ts): no template can
+//   - member lookups, calls, `in` and dict literals go through the sandbox (sandbox.ts): no template can
 //     reach a prototype, a constructor or a function's properties, nor call what airlock did not register.
 import nunjucks from 'nunjucks';
-import { TemplateUndefined } from './template-undefined.js';
+import { TemplateUndefined } from './undefined.js';
 import { pyStr, pyTruthy } from './python-values.js';
 import { pyEquals } from './python-compare.js';
-import { allowCall, buildDict, callFunction, lookupMember, pyContains, pySlice } from './template-sandbox.js';
+import { allowCall, buildDict, callFunction, lookupMember, pyContains, pySlice } from './sandbox.js';
 
 /** Where a template's free variables come from: the task's vars, resolved lazily. */
 export interface VariableScope {

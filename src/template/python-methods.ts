@@ -1,6 +1,6 @@
 // The Python methods Ansible playbooks call on values: str (`item.split('=')[0]`, `name.startswith('web')`), list
 // (`l.append(x)`, `l.index(x)`) and dict (`d.items()`, `d.get('k', 1)`). These tables are the ONLY methods a template
-// can reach (src/playbook/template-sandbox.ts): each works on own data properties, never on JavaScript's prototypes.
+// can reach (src/template/sandbox.ts): each works on own data properties, never on JavaScript's prototypes.
 import { pyEquals } from './python-compare.js';
 
 export type Method = (...args: unknown[]) => unknown;

@@ -1,6 +1,6 @@
 // How Jinja (Python) sees JavaScript values: truthiness, str() of a value in output, type names.
 // Ansible playbooks rely on these: `when: my_list` is false for [], and "x={{ flag }}" renders "x=True".
-import { requireDefined } from './template-undefined.js';
+import { requireDefined } from './undefined.js';
 import { unboxUnsafe } from '../util/unsafe.js';
 
 export function isMapping(value: unknown): value is Record<string, unknown> {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTemplater, OMIT, TemplateError } from '../../../src/playbook/template.js';
+import { createTemplater, OMIT, TemplateError } from '../../../src/template/index.js';
 import { toUnsafe } from '../../../src/util/unsafe.js';
 
 const templater = createTemplater();

@@ -1,15 +1,15 @@
 // Ansible's filters (the ones playbooks use day to day), with Python/Jinja semantics. Each receives the piped value
-// first; keyword arguments arrive through splitArgs. Undefined input is rejected by the wrapper in template-env.ts,
+// first; keyword arguments arrive through splitArgs. Undefined input is rejected by the wrapper in templater.ts,
 // except for the filters listed in ACCEPTS_UNDEFINED.
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { quote } from '../util/shell.js';
-import { argument, splitArgs } from './template-args.js';
-import { TemplateUndefined } from './template-undefined.js';
+import { argument, splitArgs } from './args.js';
+import { TemplateUndefined } from './undefined.js';
 import { isMapping, pyStr, pyTruthy, pyTypeName } from './python-values.js';
 import { pyCompare, pyEquals } from './python-compare.js';
-import { isPlainMapping, ownAttribute } from './template-sandbox.js';
+import { isPlainMapping, ownAttribute } from './sandbox.js';
 import { pythonRegExp, pythonReplacement } from './python-regex.js';
 import { randomSalt, sha512Crypt } from './sha512-crypt.js';
 
