@@ -7,10 +7,11 @@
 // write the destination directory) and the privileged exec copies it next to the destination before the rename.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { sh } from '../util/shell.js';
-import type { TaskDiff } from '../report/result.js';
-import { UnreachableError } from '../connection/errors.js';
-import { exec, remoteBasename, remoteDirname, remoteJoin, tempToken } from './common.js';
+import { sh } from '../../util/shell.js';
+import type { TaskDiff } from '../../types/result.js';
+import { UnreachableError } from '../../connection/errors.js';
+import { exec, tempToken } from './common.js';
+import { remoteBasename, remoteDirname, remoteJoin } from '../../util/remote-path.js';
 import { attributeCommands, normalizeMode, targetMode, type FileAttributes } from './attributes.js';
 import type { RemoteState } from './remote-state.js';
 import type { ModuleContext, ModuleResult } from './types.js';

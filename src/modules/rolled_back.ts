@@ -1,8 +1,8 @@
 // rolled_back: ends a rescue that restored a host to its previous state (a failed stack update). The host is reported
 // with Ansible's statuses plus `rolled_back`: it counts as a failure for max_fail_percentage (the rollout halts),
 // but the recap says plainly that the host runs its previous revision again, and why.
-import { failOnArgError, requireString } from './common.js';
-import type { ModuleDefinition } from './types.js';
+import { failOnArgError, requireString } from './lib/common.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 export const rolledBackModule: ModuleDefinition = {
   name: 'rolled_back',

@@ -1,9 +1,9 @@
 // lxd_exec: a command inside a container, through `lxc exec` (no shell on the host in between). The container's exit
 // code is the task's: non-zero fails the task with stderr, as the command module does.
-import { exec, ModuleArgError, optionalString } from '../common.js';
-import type { ModuleDefinition } from '../types.js';
-import { configMap, lxc, lxdName, projectArg } from './lxc.js';
-import { lxdModuleResult } from './result.js';
+import { exec, ModuleArgError, optionalString } from './lib/common.js';
+import type { ModuleDefinition } from './lib/types.js';
+import { configMap, lxc, lxdName, projectArg } from './lib/lxc.js';
+import { lxdModuleResult } from './lib/lxd-result.js';
 
 export interface ExecSpec {
   container: string;

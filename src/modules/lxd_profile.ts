@@ -1,10 +1,10 @@
 // lxd_profile: the app and db profiles of a stack (root disk on the stack's pool, eth0 on its bridge).
 // A profile is owned whole: config and devices are set to exactly what the task says, in one `lxc profile edit`.
 import { stringify } from 'yaml';
-import { optionalString } from '../common.js';
-import type { ModuleDefinition } from '../types.js';
-import { apiPath, configMap, deviceMap, lxc, lxcRun, lxdGet, lxdName, projectArg, sameDevices } from './lxc.js';
-import { lxdModuleResult } from './result.js';
+import { optionalString } from './lib/common.js';
+import type { ModuleDefinition } from './lib/types.js';
+import { apiPath, configMap, deviceMap, lxc, lxcRun, lxdGet, lxdName, projectArg, sameDevices } from './lib/lxc.js';
+import { lxdModuleResult } from './lib/lxd-result.js';
 
 interface ProfileState {
   description?: string;

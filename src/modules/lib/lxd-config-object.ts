@@ -1,7 +1,7 @@
 // Projects, storage pools and networks behave alike: an object with a name and a string config map, created once,
 // then kept in line key by key. One implementation, three thin modules (lxd_project, lxd_storage, lxd_network).
-import { ModuleArgError, optionalString } from '../common.js';
-import type { ModuleContext, ModuleResult } from '../types.js';
+import { ModuleArgError, optionalString } from './common.js';
+import type { ModuleContext, ModuleResult } from './types.js';
 import { changedKeys, configMap, lxdGet, lxdName, lxcRun } from './lxc.js';
 
 export interface ConfigObjectPlan {

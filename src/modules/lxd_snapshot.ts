@@ -1,9 +1,9 @@
 // lxd_snapshot: the rollback points of a stack. Snapshots of a RUNNING container fail on this kind of host ("freezing
 // the container failed") and are not consistent for a database on a `dir` pool anyway: callers stop first.
-import { ModuleArgError, optionalString } from '../common.js';
-import type { ModuleDefinition } from '../types.js';
-import { apiPath, lxc, lxcRun, lxdGet, lxdName, projectArg } from './lxc.js';
-import { lxdModuleResult } from './result.js';
+import { ModuleArgError, optionalString } from './lib/common.js';
+import type { ModuleDefinition } from './lib/types.js';
+import { apiPath, lxc, lxcRun, lxdGet, lxdName, projectArg } from './lib/lxc.js';
+import { lxdModuleResult } from './lib/lxd-result.js';
 
 export type SnapshotState = 'present' | 'absent' | 'restored' | 'list';
 

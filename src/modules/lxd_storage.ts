@@ -1,9 +1,9 @@
 // lxd_storage: a storage pool (global in LXD, not per project). Its driver and source are fixed at creation.
-import { optionalString } from '../common.js';
-import type { ModuleDefinition } from '../types.js';
-import { lxc } from './lxc.js';
-import { runConfigObject, type ConfigObjectKind } from './config-object.js';
-import { lxdModuleResult } from './result.js';
+import { optionalString } from './lib/common.js';
+import type { ModuleDefinition } from './lib/types.js';
+import { lxc } from './lib/lxc.js';
+import { runConfigObject, type ConfigObjectKind } from './lib/lxd-config-object.js';
+import { lxdModuleResult } from './lib/lxd-result.js';
 
 export const storageKind: ConfigObjectKind = {
   module: 'lxd_storage',

@@ -1,6 +1,6 @@
 // Command lines for command, shell and raw, built as small pure functions (asserted verbatim by the unit tests).
 // `creates`/`removes` are decided in the same exec as the command: one round trip per task.
-import { joinCommand, sh } from '../util/shell.js';
+import { joinCommand, sh } from '../../util/shell.js';
 
 /** Printed (alone) by the guard when creates/removes says the command should not run. */
 export const SKIP_MARKER = '__AIRLOCK_SKIPPED__';

@@ -1,6 +1,6 @@
 // mode/owner/group handling shared by copy, template, file and lineinfile: normalise what the operator wrote, compare
 // it with the probed state, and emit only the chmod/chown commands that change something (so a second run is `ok`).
-import { sh } from '../util/shell.js';
+import { sh } from '../../util/shell.js';
 import { ModuleArgError } from './common.js';
 import type { RemoteState } from './remote-state.js';
 

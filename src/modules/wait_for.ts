@@ -2,8 +2,8 @@
 // runs on the host, bounded by its own deadline, so the controller holds one channel instead of polling. TCP checks
 // use bash's /dev/tcp (Debian's bash), values passed as positional parameters, never as script text.
 import { sh } from '../util/shell.js';
-import { exec, failOnArgError, ModuleArgError, optionalNumber, optionalString } from './common.js';
-import type { ModuleDefinition, ModuleResult } from './types.js';
+import { exec, failOnArgError, ModuleArgError, optionalNumber, optionalString } from './lib/common.js';
+import type { ModuleDefinition, ModuleResult } from './lib/types.js';
 
 export type WaitState = 'started' | 'stopped' | 'present' | 'absent' | 'drained';
 

@@ -1,8 +1,8 @@
 // Reading the state of paths on a host in ONE exec: type, mode, owner, size, times, link target, checksum and, when
 // asked, the content. copy, template, file, stat, lineinfile and fetch all start from this probe, so that a task costs
 // one round trip to decide and at most one more to change. Relies on GNU coreutils (stat --printf, sha*sum).
-import { quote, sh } from '../util/shell.js';
-import type { RemotePathInfo } from '../connection/types.js';
+import { quote, sh } from '../../util/shell.js';
+import type { RemotePathInfo } from '../../connection/types.js';
 
 export type ChecksumAlgorithm = 'sha1' | 'sha256' | 'sha512' | 'md5';
 

@@ -9,7 +9,7 @@
 // INLINE_CONTENT_MAX_BYTES, and a destination that is absent, a regular file or a directory (a symlink or a special
 // file keeps the probe's exact semantics). Everything else takes the exec path in deploy.ts unchanged; the install
 // itself (either way) is deploy.ts's.
-import { SftpUnavailableError } from '../connection/errors.js';
+import { SftpUnavailableError } from '../../connection/errors.js';
 import type { FileAttributes } from './attributes.js';
 import { INLINE_CONTENT_MAX_BYTES, sha256Hex } from './deploy.js';
 import { stateFromPathInfo, type RemoteState } from './remote-state.js';

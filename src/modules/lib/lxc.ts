@@ -2,8 +2,9 @@
 // JSON with `lxc query` (the LXD REST API through the CLI, so no extra client is needed on the host), and turning
 // lxc's failures into task failures that quote lxc's own message.
 import { joinCommand } from '../../util/shell.js';
-import { exec, ModuleArgError } from '../common.js';
-import type { ModuleContext } from '../types.js';
+import { exec, ModuleArgError } from './common.js';
+import type { ModuleContext } from './types.js';
+import { LxcError } from '../../util/lxc-error.js';
 
 /** LXD's own rule for instance, profile, project and network names (and upstream's `^[a-zA-Z0-9-]+$`). */
 const LXD_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/;
@@ -30,12 +31,7 @@ export function apiPath(path: string, project?: string): string {
   return project ? `${path}${path.includes('?') ? '&' : '?'}project=${project}` : path;
 }
 
-export class LxcError extends Error {
-  constructor(command: string, rc: number, stderr: string) {
-    super(`${command} failed (rc=${rc}): ${stderr.trim() || 'no message'}`);
-    this.name = 'LxcError';
-  }
-}
+export { LxcError } from '../../util/lxc-error.js';
 
 /** Run an lxc command that must succeed. */
 export async function lxcRun(ctx: ModuleContext, command: string, stdin?: string): Promise<string> {

@@ -1,7 +1,7 @@
 // Small helpers every host-touching module shares: exec with the task's become/env, argument checks that produce
 // Ansible-like messages, and result shaping. Nothing here builds command strings from user values.
 import { randomBytes } from 'node:crypto';
-import type { ExecOptions, ExecResult } from '../connection/types.js';
+import type { ExecOptions, ExecResult } from '../../connection/types.js';
 import type { ModuleContext, ModuleResult } from './types.js';
 
 /** Every exec a module makes carries the task's become and environment. */
@@ -80,24 +80,6 @@ export function stripTrailingNewlines(text: string): string {
 /** Unique suffix for staging files on the host, so concurrent runs never collide. */
 export function tempToken(): string {
   return randomBytes(6).toString('hex');
-}
-
-/** POSIX dirname/basename for host paths (the controller may not be POSIX-pathed, hosts always are). */
-export function remoteDirname(path: string): string {
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  const index = trimmed.lastIndexOf('/');
-  if (index < 0) return '.';
-  if (index === 0) return '/';
-  return trimmed.slice(0, index);
-}
-
-export function remoteBasename(path: string): string {
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
-}
-
-export function remoteJoin(dir: string, name: string): string {
-  return dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`;
 }
 
 /** Sleep that ends early (rejecting) when the run is cancelled. */

@@ -1,10 +1,10 @@
 // lxd_network: the stack's managed bridge. Containers find each other as <name>.lxd through its dnsmasq.
 // In an enclave a bridge must never NAT to the outside: ipv4.nat defaults to "false" here unless set explicitly.
-import { ModuleArgError } from '../common.js';
-import type { ModuleDefinition } from '../types.js';
-import { configMap, lxc } from './lxc.js';
-import { runConfigObject, type ConfigObjectKind } from './config-object.js';
-import { lxdModuleResult } from './result.js';
+import { ModuleArgError } from './lib/common.js';
+import type { ModuleDefinition } from './lib/types.js';
+import { configMap, lxc } from './lib/lxc.js';
+import { runConfigObject, type ConfigObjectKind } from './lib/lxd-config-object.js';
+import { lxdModuleResult } from './lib/lxd-result.js';
 
 export const networkKind: ConfigObjectKind = {
   module: 'lxd_network',

@@ -1,7 +1,7 @@
 // set_fact: new host variables. Returned in data.facts; the executor merges them into the host's variables at
 // set_fact precedence (Ansible returns them as ansible_facts, but these are plain variables, not gathered facts).
 // A value built from host data arrives marked unsafe (keepsUnsafeArgs) and is stored so: never rendered again.
-import type { ModuleDefinition } from './types.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

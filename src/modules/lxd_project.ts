@@ -1,8 +1,8 @@
 // lxd_project: one LXD project per MISP stack keeps its images, profiles and instances apart from anything else.
-import type { ModuleDefinition } from '../types.js';
-import { lxc } from './lxc.js';
-import { runConfigObject, type ConfigObjectKind } from './config-object.js';
-import { lxdModuleResult } from './result.js';
+import type { ModuleDefinition } from './lib/types.js';
+import { lxc } from './lib/lxc.js';
+import { runConfigObject, type ConfigObjectKind } from './lib/lxd-config-object.js';
+import { lxdModuleResult } from './lib/lxd-result.js';
 
 export const projectKind: ConfigObjectKind = {
   module: 'lxd_project',

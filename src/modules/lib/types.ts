@@ -1,9 +1,9 @@
 // The contract between the executor and a module. A module is a pure-ish function of (args, context) that talks to
 // the host only through ctx.conn. Like pyinfra's operations, modules that run commands build them with
 // src/util/shell.ts in small exported functions, so that tests can assert the exact commands.
-import type { Connection } from '../connection/types.js';
-import type { TaskDiff } from '../report/result.js';
-import type { Vars } from '../inventory/types.js';
+import type { Connection } from '../../connection/types.js';
+import type { TaskDiff } from '../../types/result.js';
+import type { Vars } from '../../types/vars.js';
 
 export interface ModuleContext {
   /** inventory name of the host */

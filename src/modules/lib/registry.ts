@@ -1,12 +1,12 @@
 // Every module airlock knows, by canonical name. The playbook loader validates task module names and arguments
 // against this list; the executor looks modules up here. `ansible.builtin.x` and `airlock.x` map to `x`.
 import type { ModuleDefinition } from './types.js';
-import { coreModules } from './core.js';
-import { lxdModules } from './lxd/index.js';
-import { bundlePushModule } from './bundle_push.js';
-import { lxdImageModule } from './lxd_image.js';
-import { credentialsModule } from './credentials.js';
-import { rolledBackModule } from './rolled-back.js';
+import { coreModules } from './core-modules.js';
+import { lxdModules } from './lxd-modules.js';
+import { bundlePushModule } from '../bundle_push.js';
+import { lxdImageModule } from '../lxd_image.js';
+import { credentialsModule } from '../credentials.js';
+import { rolledBackModule } from '../rolled_back.js';
 
 const definitions: ModuleDefinition[] = [...coreModules, ...lxdModules, bundlePushModule, lxdImageModule, credentialsModule, rolledBackModule];
 

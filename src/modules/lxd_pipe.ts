@@ -1,11 +1,11 @@
 // lxd_pipe: the output of a command in one container streamed into a command in another (a database dump into the
 // new database, for instance), through the host, without a temporary file and without a shell string built by hand.
-import { pipeline } from '../../util/shell.js';
-import { exec } from '../common.js';
-import type { ModuleDefinition } from '../types.js';
-import { lxdName, projectArg } from './lxc.js';
-import { lxdExecCommand } from './exec.js';
-import { lxdModuleResult } from './result.js';
+import { pipeline } from '../util/shell.js';
+import { exec } from './lib/common.js';
+import type { ModuleDefinition } from './lib/types.js';
+import { lxdName, projectArg } from './lib/lxc.js';
+import { lxdExecCommand } from './lxd_exec.js';
+import { lxdModuleResult } from './lib/lxd-result.js';
 
 /** Pure: one pipeline that fails when either side fails. */
 export function lxdPipeCommand(fromContainer: string, fromArgv: string[], toContainer: string, toArgv: string[], project: string | undefined): string {

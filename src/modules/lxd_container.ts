@@ -2,10 +2,10 @@
 // the stack's project, kept at the wanted profiles/config/devices, and brought to started/stopped/restarted/absent or
 // renamed. "started" waits (with a timeout, unlike upstream's endless poll) until LXD reports it running with an IPv4
 // address from the bridge, because every next step (DNS names, database grants) needs that address.
-import { abortableSleep, ModuleArgError, optionalBool, optionalNumber, optionalString } from '../common.js';
-import type { ModuleContext, ModuleDefinition } from '../types.js';
-import { apiPath, changedKeys, configMap, deviceMap, lxc, lxcRun, lxdGet, lxdName, projectArg } from './lxc.js';
-import { lxdModuleResult } from './result.js';
+import { abortableSleep, ModuleArgError, optionalBool, optionalNumber, optionalString } from './lib/common.js';
+import type { ModuleContext, ModuleDefinition } from './lib/types.js';
+import { apiPath, changedKeys, configMap, deviceMap, lxc, lxcRun, lxdGet, lxdName, projectArg } from './lib/lxc.js';
+import { lxdModuleResult } from './lib/lxd-result.js';
 
 export type ContainerState = 'started' | 'stopped' | 'restarted' | 'absent' | 'renamed';
 

@@ -6,12 +6,13 @@
 //   directories, through a tar stream between the two containers: ownership and modes survive, unlike a pull+push
 //   through the host (which is why upstream's UPDATE.sh needs chown/chmod afterwards).
 import { createHash } from 'node:crypto';
-import { pipeline, sh } from '../../util/shell.js';
-import { exec, ModuleArgError, optionalString, remoteBasename, remoteDirname } from '../common.js';
-import type { ModuleContext, ModuleDefinition, ModuleResult } from '../types.js';
-import { lxc, lxcRun, lxdName, projectArg } from './lxc.js';
-import { lxdExecCommand } from './exec.js';
-import { lxdModuleResult } from './result.js';
+import { pipeline, sh } from '../util/shell.js';
+import { exec, ModuleArgError, optionalString } from './lib/common.js';
+import { remoteBasename, remoteDirname } from '../util/remote-path.js';
+import type { ModuleContext, ModuleDefinition, ModuleResult } from './lib/types.js';
+import { lxc, lxcRun, lxdName, projectArg } from './lib/lxc.js';
+import { lxdExecCommand } from './lxd_exec.js';
+import { lxdModuleResult } from './lib/lxd-result.js';
 
 interface Owner {
   mode: string | undefined;

@@ -7,5 +7,7 @@ export const ExitCode = {
   hostFailed: 2,
   /** at least one host was unreachable and none failed */
   hostUnreachable: 4,
+  /** interrupted (Ctrl-C), as a shell reports a process ended by SIGINT */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
