@@ -1,0 +1,68 @@
+// The path every "edit a text file in place" module (replace, blockinfile) takes: read the file and its state in the
+// one probe exec, compute the new text with a pure function, then install it with deploy.ts's atomic rename (which
+// keeps the file's mode and owner and applies the requested ones). Messages and rc values are Ansible's.
+import { attributesFrom } from '../copy.js';
+import { exec, optionalBool } from './common.js';
+import { deployFile } from './deploy.js';
+import { parseProbe, probeCommand } from './remote-state.js';
+import type { ModuleContext, ModuleResult } from './types.js';
+
+export interface TextEdit {
+  content: string;
+  changed: boolean;
+  /** Ansible's msg when the content changes (or '' when it does not) */
+  msg: string;
+}
+
+export interface EditRequest {
+  module: string;
+  path: string;
+  args: Record<string, unknown>;
+  /** a missing file is created (blockinfile create: true) instead of failing with rc 257 */
+  create: boolean;
+  /** the new text from the current one (undefined when the file does not exist yet) */
+  edit(current: string | undefined): TextEdit;
+  /** what to answer when the file is missing and the edit would not create it (blockinfile state=absent) */
+  whenMissing?: () => ModuleResult;
+}
+
+/** Ansible's check_file_attrs wording when mode/owner/group change as well. */
+export function withAttributeMessage(msg: string, contentChanged: boolean, attributesChanged: boolean): string {
+  if (!attributesChanged) return msg;
+  const attributes = 'ownership, perms or SE linux context changed';
+  return contentChanged && msg !== '' ? `${msg} and ${attributes}` : attributes;
+}
+
+export async function editTextFile(ctx: ModuleContext, request: EditRequest): Promise<ModuleResult> {
+  const { module, path } = request;
+  const probed = await exec(ctx, probeCommand([path], { checksum: 'sha256', content: true, follow: true }));
+  if (probed.rc !== 0) return { changed: false, failed: true, msg: `${module}: reading ${path} failed (rc ${probed.rc}): ${probed.stderr.trim()}` };
+  const [current] = parseProbe([path], probed.stdout);
+  if (!current) throw new Error(`${module}: probe returned nothing for ${path}`);
+  if (current.type === 'directory') return { changed: false, failed: true, rc: 256, msg: `Path ${path} is a directory !` };
+  if (current.type === 'absent') {
+    if (request.whenMissing) return request.whenMissing();
+    if (!request.create) return { changed: false, failed: true, rc: 257, msg: `Path ${path} does not exist !` };
+  } else if (current.type !== 'file') {
+    return { changed: false, failed: true, msg: `${module}: ${path} is a ${current.fileType}, not a regular file` };
+  }
+  const edit = request.edit(current.type === 'absent' ? undefined : current.content ?? '');
+  if (!edit.changed && current.type === 'absent') return { changed: false, msg: edit.msg };
+  const outcome = await deployFile(ctx, {
+    module,
+    dest: path,
+    source: { content: Buffer.from(edit.content, 'utf8') },
+    attributes: attributesFrom(module, request.args),
+    backup: optionalBool(module, request.args, 'backup', false),
+    force: true,
+    current,
+  });
+  const attributesChanged = outcome.changes.some((change) => change !== 'content' && change !== 'created');
+  const result: ModuleResult = {
+    changed: outcome.changed,
+    msg: withAttributeMessage(edit.msg, outcome.contentChanged, attributesChanged),
+    data: outcome.backupFile ? { backup_file: outcome.backupFile } : {},
+  };
+  if (outcome.diff) result.diff = [outcome.diff];
+  return result;
+}
