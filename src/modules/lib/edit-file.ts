@@ -22,7 +22,7 @@ export interface EditRequest {
   create: boolean;
   /** the new text from the current one (undefined when the file does not exist yet) */
   edit(current: string | undefined): TextEdit;
-  /** what to answer when the file is missing and the edit would not create it (blockinfile state=absent) */
+  /** what to answer when the file is missing, `create` is set and the edit would not create it (blockinfile state=absent) */
   whenMissing?: () => ModuleResult;
 }
 
@@ -41,8 +41,9 @@ export async function editTextFile(ctx: ModuleContext, request: EditRequest): Pr
   if (!current) throw new Error(`${module}: probe returned nothing for ${path}`);
   if (current.type === 'directory') return { changed: false, failed: true, rc: 256, msg: `Path ${path} is a directory !` };
   if (current.type === 'absent') {
-    if (request.whenMissing) return request.whenMissing();
+    // Ansible checks `create` first: even state=absent fails on a missing file unless create is set
     if (!request.create) return { changed: false, failed: true, rc: 257, msg: `Path ${path} does not exist !` };
+    if (request.whenMissing) return request.whenMissing();
   } else if (current.type !== 'file') {
     return { changed: false, failed: true, msg: `${module}: ${path} is a ${current.fileType}, not a regular file` };
   }
