@@ -27,6 +27,7 @@ import { systemdServiceModule } from '../systemd_service.js';
 import { tempfileModule } from '../tempfile.js';
 import { templateModule } from '../template.js';
 import { waitForModule } from '../wait_for.js';
+import { waitForConnectionModule } from '../wait_for_connection.js';
 import type { ModuleDefinition } from './types.js';
 
 export const coreModules: readonly ModuleDefinition[] = [
@@ -57,4 +58,5 @@ export const coreModules: readonly ModuleDefinition[] = [
   tempfileModule,
   templateModule,
   waitForModule,
+  waitForConnectionModule,
 ];

@@ -17,6 +17,13 @@ import { statModule } from '../../../src/modules/stat.js';
 import { lineinfileModule } from '../../../src/modules/lineinfile.js';
 import { fetchModule } from '../../../src/modules/fetch.js';
 import { waitForModule } from '../../../src/modules/wait_for.js';
+import { replaceModule } from '../../../src/modules/replace.js';
+import { blockinfileModule } from '../../../src/modules/blockinfile.js';
+import { slurpModule } from '../../../src/modules/slurp.js';
+import { tempfileModule } from '../../../src/modules/tempfile.js';
+import { findFilesModule } from '../../../src/modules/find.js';
+import { serviceModule } from '../../../src/modules/service.js';
+import { systemdModule } from '../../../src/modules/systemd.js';
 import type { ModuleContext, ModuleDefinition } from '../../../src/modules/lib/types.js';
 import { moduleLab, type ModuleLab } from './module-lab.js';
 
@@ -130,6 +137,31 @@ describe('modules: hostile values never reach a shell as code', function () {
       await attempt(waitForModule, { path: value, timeout: 0, sleep: 0.1 });
       await attempt(waitForModule, { path: sentinel, search_regex: value, timeout: 0, sleep: 0.1 });
       await attempt(waitForModule, { host: value, port: 22, timeout: 0, connect_timeout: 1 });
+    }
+  });
+
+  it('replace, blockinfile, slurp, tempfile, find, service/systemd: paths, regexps, templates, markers, blocks, prefixes, patterns, names', async () => {
+    await lab.sh(`printf 'a\\nb\\n' > ${d}/work/edit`);
+    for (const value of payloads(false)) {
+      await attempt(replaceModule, { path: `${d}/work/edit`, regexp: 'a', replace: value, after: value, before: value });
+      await attempt(replaceModule, { path: value, regexp: value, replace: value });
+      await attempt(blockinfileModule, { path: `${d}/work/edit`, block: value, marker: `# {mark} ${value}`, marker_begin: value, insertafter: value });
+      await attempt(blockinfileModule, { path: `${d}/work/block-${counter}`, block: value, create: true, owner: value, mode: value, insertbefore: value });
+      await attempt(slurpModule, { src: value });
+      await attempt(tempfileModule, { path: value, prefix: value, suffix: value });
+      await attempt(tempfileModule, { path: `${d}/work`, suffix: value.replace(/\//g, '_'), prefix: value.replace(/\//g, '_') });
+      await attempt(findFilesModule, { paths: [value, `${d}/work`], patterns: [value], excludes: value, contains: value, get_checksum: true, recurse: true });
+      await attempt(findFilesModule, { paths: `${d}/work`, contains: value, read_whole_file: true, age: value, size: value });
+      await attempt(serviceModule, { name: value, state: 'started', enabled: true });
+      await attempt(systemdModule, { name: value, state: 'restarted', daemon_reload: true });
+    }
+    for (const value of payloads(true)) {
+      const path = `${d}/work/${value}.edit`;
+      await lab.sh(`printf 'x\\n' > ${quote(path)}`);
+      await attempt(replaceModule, { path, regexp: 'x', replace: value, backup: true }, { diff: true });
+      await attempt(blockinfileModule, { path, block: value, backup: true }, { diff: true });
+      await attempt(slurpModule, { src: path });
+      await attempt(findFilesModule, { paths: `${d}/work`, patterns: `${value}*`, get_checksum: true, contains: 'x' });
     }
   });
 

@@ -15,6 +15,8 @@ import { serviceModule } from '../../../src/modules/service.js';
 import { systemdModule } from '../../../src/modules/systemd.js';
 import { parseUnitProbe, unitCommands, unitProbeCommand, type UnitStatus } from '../../../src/modules/lib/systemd-unit.js';
 import { knownAnsibleModule, unsupportedModuleMessage } from '../../../src/modules/lib/ansible-catalog.js';
+import { waitForConnectionModule } from '../../../src/modules/wait_for_connection.js';
+import { UnreachableError } from '../../../src/connection/errors.js';
 import { FakeConnection, fakeContext, probeOutput } from './fake-connection.js';
 
 describe('Python re for modules (src/util/python-re.ts)', () => {
@@ -207,4 +209,30 @@ describe('well-known Ansible modules airlock lacks', () => {
     expect(knownAnsibleModule('community.general.ufw')).to.equal('community.general.ufw');
   });
   it('a typo is not one of them', () => expect(unsupportedModuleMessage('coppy')).to.equal(undefined));
+});
+
+describe('wait_for_connection', () => {
+  it('retries through a dropped link until the host answers, on the fresh connection', async () => {
+    const fresh = new FakeConnection([{ command: 'true' }]);
+    let tries = 0;
+    const reconnect = async (): Promise<FakeConnection> => {
+      tries += 1;
+      if (tries < 3) throw new UnreachableError('fake1', 'connection refused');
+      return fresh;
+    };
+    const result = await waitForConnectionModule.run({ sleep: 0.01, timeout: 5 }, fakeContext(new FakeConnection(), { reconnect }));
+    expect(result).to.deep.equal({ changed: false, data: { elapsed: 0 } });
+    expect(tries).to.equal(3);
+    expect(fresh.done).to.equal(true);
+  });
+  it('times out with the last error, as Ansible words it', async () => {
+    const reconnect = async (): Promise<FakeConnection> => {
+      throw new UnreachableError('fake1', 'connection refused');
+    };
+    const result = await waitForConnectionModule.run({ sleep: 0.01, timeout: 0.05 }, fakeContext(new FakeConnection(), { reconnect }));
+    expect(result).to.include({ failed: true, msg: 'timed out waiting for ping module test: connection refused' });
+  });
+  it('is skipped under --check', async () => {
+    expect(await waitForConnectionModule.run({}, fakeContext(new FakeConnection(), { check: true }))).to.deep.equal({ changed: false, skipped: true });
+  });
 });
