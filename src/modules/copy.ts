@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { sh } from '../util/shell.js';
+import { readIfVaulted } from '../vault/session.js';
 import { exec, failOnArgError, ModuleArgError, optionalBool, optionalString, remoteJoin, requireString } from './common.js';
 import { deployFile, deployResult, sha256Hex, type DeployOutcome } from './deploy.js';
 import { deploysDirectly, directState } from './deploy-direct.js';
@@ -214,6 +215,9 @@ export const copyModule: ModuleDefinition = {
       const info = await stat(localPath).catch(() => undefined);
       if (!info) throw new ModuleArgError('copy', `'src' ${src} not found on the controller (looked at ${localPath})`);
       if (info.isDirectory()) return copyTree(ctx, localPath, src, dest, args);
+      // a vault-encrypted src goes out decrypted, as in Ansible (the plaintext never touches the controller's disk)
+      const vaulted = await readIfVaulted(localPath);
+      if (vaulted) return copyContent('copy', ctx, vaulted, dest.endsWith('/') ? remoteJoin(dest, basename(localPath)) : dest, args);
       return copyLocalFile(ctx, localPath, dest, args);
     }),
 };
