@@ -12,7 +12,7 @@ import { createTemplater, OMIT } from '../playbook/template.js';
 import type { RunEvent } from '../report/events.js';
 import type { ExecutorDeps, TaskLoader } from './deps.js';
 
-export type PlaybookLoadOptions = Pick<LoadOptions, 'rolesPath' | 'playbookDir'>;
+export type PlaybookLoadOptions = Pick<LoadOptions, 'rolesPath' | 'playbookDir' | 'playDefaults'>;
 
 export async function loadPlaybooks(paths: string[], options: PlaybookLoadOptions): Promise<Playbook[]> {
   const playbooks: Playbook[] = [];
