@@ -1,5 +1,5 @@
 // `airlock config dump`: the lines `ansible-config dump` prints for the same settings, `NAME(origin) = value` with
-// Python's repr of lists and True/False/None, sorted by name, CONFIG_FILE() first.
+// Python's repr of lists and True/False/None, sorted by name (CONFIG_FILE() among them).
 import type { AirlockConfig } from './load.js';
 import type { SettingValue } from './definitions.js';
 
@@ -12,12 +12,11 @@ function pythonRepr(value: SettingValue): string {
 }
 
 export function dumpConfig(config: AirlockConfig, options: { onlyChanged: boolean }): string {
-  const lines = [`CONFIG_FILE() = ${config.file ?? 'None'}`];
-  const names = [...config.settings.keys()].sort();
-  for (const name of names) {
-    const setting = config.settings.get(name);
-    if (setting === undefined || (options.onlyChanged && setting.origin === 'default')) continue;
-    lines.push(`${name}(${setting.origin}) = ${pythonRepr(setting.value)}`);
+  const lines = new Map<string, string>([['CONFIG_FILE', `CONFIG_FILE() = ${config.file ?? 'None'}`]]);
+  for (const [name, setting] of config.settings) {
+    if (options.onlyChanged && setting.origin === 'default') continue;
+    lines.set(name, `${name}(${setting.origin}) = ${pythonRepr(setting.value)}`);
   }
-  return `${lines.join('\n')}\n`;
+  const sorted = [...lines.keys()].sort().map((name) => lines.get(name) as string);
+  return `${sorted.join('\n')}\n`;
 }
