@@ -42,7 +42,7 @@ export function findConfigFile(env: NodeJS.ProcessEnv = process.env, cwd: string
   candidates.push(join(home, '.ansible.cfg'), '/etc/ansible/ansible.cfg');
   const file = candidates.find(readable);
   const warnings =
-    worldWritableSkipped && file !== fromEnv
+    worldWritableSkipped && (fromEnv === undefined || file !== fromEnv)
       ? [`Ansible is being run in a world writable directory (${cwd}), ignoring it as an ansible.cfg source. For more information see https://docs.ansible.com/ansible/devel/reference_appendices/config.html#cfg-in-world-writable-dir`]
       : [];
   return { file, warnings };

@@ -31,15 +31,22 @@ function unquote(text: string): string {
   return text.length >= 2 && (text[0] === '"' || text[0] === "'") && text[text.length - 1] === text[0] ? text.slice(1, -1) : text;
 }
 
-function expandPath(path: string, baseDir: string, cwd: string): string {
-  let out = path.replace('{{CWD}}', cwd);
-  out = out.replace(/\$(\w+)|\$\{(\w+)\}/g, (whole, a: string | undefined, b: string | undefined) => process.env[(a ?? b) as string] ?? whole);
-  if (out === '~') out = homedir();
-  else if (out.startsWith('~/')) out = `${homedir()}${out.slice(1)}`;
-  return normalize(resolve(baseDir, out));
+interface Place {
+  baseDir: string;
+  cwd: string;
+  home: string;
+  env: NodeJS.ProcessEnv;
 }
 
-function convert(definition: SettingDefinition, raw: string, baseDir: string, cwd: string, where: string): SettingValue {
+function expandPath(path: string, place: Place): string {
+  let out = path.replace('{{CWD}}', place.cwd);
+  out = out.replace(/\$(\w+)|\$\{(\w+)\}/g, (whole, a: string | undefined, b: string | undefined) => place.env[(a ?? b) as string] ?? whole);
+  if (out === '~') out = place.home;
+  else if (out.startsWith('~/')) out = `${place.home}${out.slice(1)}`;
+  return normalize(resolve(place.baseDir, out));
+}
+
+function convert(definition: SettingDefinition, raw: string, place: Place, where: string): SettingValue {
   switch (definition.type) {
     case 'boolean':
       return TRUE_WORDS.has(raw.trim().toLowerCase());
@@ -52,11 +59,11 @@ function convert(definition: SettingDefinition, raw: string, baseDir: string, cw
     case 'list':
       return raw.split(',').map((item) => unquote(item.trim()));
     case 'path':
-      return expandPath(raw, baseDir, cwd);
+      return expandPath(raw, place);
     case 'pathlist':
-      return raw.split(',').map((item) => expandPath(item.trim(), baseDir, cwd));
+      return raw.split(',').map((item) => expandPath(item.trim(), place));
     case 'pathspec':
-      return raw.split(':').map((item) => expandPath(item, baseDir, cwd));
+      return raw.split(':').map((item) => expandPath(item, place));
   }
 }
 
@@ -81,7 +88,8 @@ export interface LoadConfigOptions {
 export function loadConfig(options: LoadConfigOptions = {}): AirlockConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const found = findConfigFile(env, cwd, options.home ?? homedir());
+  const home = options.home ?? homedir();
+  const found = findConfigFile(env, cwd, home);
   let ini: IniFile | undefined;
   if (found.file !== undefined) {
     let text: string;
@@ -101,14 +109,14 @@ export function loadConfig(options: LoadConfigOptions = {}): AirlockConfig {
         const entry = iniValue(ini, key.section, key.key);
         if (entry === undefined) continue;
         const where = formatLocation({ file: ini.file, line: entry.line });
-        value = convert(definition, entry.value, dirname(ini.file), cwd, where);
+        value = convert(definition, entry.value, { baseDir: dirname(ini.file), cwd, home, env }, where);
         origin = ini.file;
       }
     }
     for (const name of definition.env) {
       const raw = env[name];
       if (raw === undefined) continue;
-      value = convert(definition, raw, cwd, cwd, `environment variable ${name}`);
+      value = convert(definition, raw, { baseDir: cwd, cwd, home, env }, `environment variable ${name}`);
       origin = `env: ${name}`;
     }
     settings.set(definition.name, { definition, value, origin });
