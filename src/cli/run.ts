@@ -22,6 +22,7 @@ import { Redactor } from '../report/redact.js';
 import { InputError } from '../util/errors.js';
 import { onVaultPlaintext } from '../vault/session.js';
 import { ExitCode } from './exit-codes.js';
+import { decryptVarsFilesEarly } from './vault-preflight.js';
 import { applyRunConfig, givenOnCommandLine, type RunSettings } from './run-settings.js';
 import { addVaultOptions, airlockConfig, setUpVault, type VaultCliOptions } from './settings.js';
 
@@ -127,6 +128,7 @@ export async function runCommand(playbookArgs: string[], options: RunCliOptions,
     ...(settings === undefined ? {} : { playDefaults: settings.playDefaults }),
   };
   const playbooks: Playbook[] = await loadPlaybooks(playbookPaths, loadOptions);
+  await decryptVarsFilesEarly(playbooks);
   if (options.syntaxCheck) {
     for (const path of playbookArgs) stream.write(`\nplaybook: ${path}\n`);
     return ExitCode.ok;
