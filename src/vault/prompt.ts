@@ -5,13 +5,13 @@ import { createInterface } from 'node:readline';
 let pendingLines: string[] = [];
 let stdinEnded = false;
 let waiting: ((line: string | undefined) => void) | undefined;
-let attached = false;
+let reader: ReturnType<typeof createInterface> | undefined;
 
 /** stdin read once, line by line, shared by every prompt of the process (several vault ids may prompt in turn). */
 function nextStdinLine(): Promise<string | undefined> {
-  if (!attached) {
-    attached = true;
+  if (reader === undefined && !stdinEnded) {
     const lines = createInterface({ input: process.stdin, terminal: false });
+    reader = lines;
     lines.on('line', (line) => {
       if (waiting) {
         const resolve = waiting;
@@ -20,6 +20,7 @@ function nextStdinLine(): Promise<string | undefined> {
       } else pendingLines.push(line);
     });
     lines.on('close', () => {
+      if (reader !== lines) return; // let go of on purpose (releasePromptInput), not the end of input
       stdinEnded = true;
       waiting?.(undefined);
       waiting = undefined;
@@ -63,6 +64,13 @@ function readHidden(): Promise<string | undefined> {
     };
     stdin.on('data', onData);
   });
+}
+
+/** Lets go of stdin once the prompts are answered, so that an open pipe does not keep the process alive. */
+export function releasePromptInput(): void {
+  const lines = reader;
+  reader = undefined;
+  lines?.close();
 }
 
 /** The answer, or undefined at end of input (ctrl-d); `hidden: false` echoes (encrypt_string --show-input). */

@@ -13,7 +13,7 @@ import { basename, extname, normalize, resolve } from 'node:path';
 import { InputError } from '../util/errors.js';
 import { DEFAULT_VAULT_ID, isVaulted } from './format.js';
 import { VaultKeyring, type VaultSecret } from './keyring.js';
-import { promptLine } from './prompt.js';
+import { promptLine, releasePromptInput } from './prompt.js';
 
 export interface VaultSecretOptions {
   /** --vault-id values, in order */
@@ -158,6 +158,7 @@ export async function loadVaultSecrets(options: VaultSecretOptions): Promise<Vau
       lastError = error;
     }
   }
+  releasePromptInput();
   if (lastError !== undefined && secrets.length === 0) throw lastError;
   return secrets;
 }
