@@ -3,7 +3,7 @@
 import { Option, type Command } from 'commander';
 import { dumpConfig } from '../config/dump.js';
 import { loadConfig } from '../config/load.js';
-import { printConfigWarnings } from './settings.js';
+import { AIRLOCK_DEFAULTS, printConfigWarnings } from './settings.js';
 
 export function register(program: Command): void {
   const config = program.command('config').description('Show the ansible.cfg settings airlock uses (ansible-config)');
@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option('--only-changed', 'only the settings that are not at their default', false)
     .addOption(new Option('--changed-only').default(false).hideHelp())
     .action((options: { onlyChanged: boolean; changedOnly: boolean }) => {
-      const loaded = loadConfig();
+      const loaded = loadConfig({ airlockDefaults: AIRLOCK_DEFAULTS });
       printConfigWarnings(loaded);
       process.stdout.write(dumpConfig(loaded, { onlyChanged: options.onlyChanged || options.changedOnly }));
     });

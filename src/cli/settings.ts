@@ -2,9 +2,13 @@
 // warnings printed once) and the vault options of ansible-playbook, turned into the keyring the loaders use.
 import { Option, type Command } from 'commander';
 import { booleanSetting, listSetting, loadConfig, stringSetting, type AirlockConfig } from '../config/load.js';
+import { DEFAULT_FORKS } from '../executor/deps.js';
 import { VaultKeyring } from '../vault/keyring.js';
 import { useVaultKeyring } from '../vault/session.js';
 import { loadVaultSecrets } from '../vault/sources.js';
+
+/** Where airlock's defaults differ from Ansible's, `config dump` shows airlock's: what is really in force. */
+export const AIRLOCK_DEFAULTS = { DEFAULT_FORKS } as const;
 
 let loaded: AirlockConfig | undefined;
 let warned = false;
@@ -18,7 +22,7 @@ export function printConfigWarnings(config: AirlockConfig): void {
 /** ansible.cfg and ANSIBLE_* of this process, read on first use. */
 export function airlockConfig(): AirlockConfig {
   if (loaded === undefined) {
-    loaded = loadConfig();
+    loaded = loadConfig({ airlockDefaults: AIRLOCK_DEFAULTS });
     printConfigWarnings(loaded);
   }
   return loaded;

@@ -1,11 +1,10 @@
 // The ansible.cfg settings airlock has an equivalent for, with the names, [section] keys, environment variables,
 // types and defaults of ansible-core 2.14's lib/ansible/config/base.yml (a unit test checks them against it).
-// Where airlock's own default differs (forks, inventory), `airlockDefault` is what is in force without a setting.
+// Where airlock's own default differs (forks), the CLI passes it to loadConfig as what is in force without a setting.
 // `extra` lists the ssh connection plugin's keys for the same thing ([ssh_connection] timeout, ...), read after the
 // base ones so that they win, as the ssh plugin does.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_FORKS } from '../executor/deps.js';
 
 export type SettingType = 'boolean' | 'integer' | 'string' | 'list' | 'path' | 'pathlist' | 'pathspec';
 export type SettingValue = string | number | boolean | string[] | null;
@@ -21,8 +20,6 @@ export interface SettingDefinition {
   type: SettingType;
   /** Ansible's default */
   default: SettingValue;
-  /** what airlock uses when nothing sets it, where that differs from Ansible's default */
-  airlockDefault?: SettingValue;
   env: string[];
   ini: IniKey[];
   /** what airlock does with it, for `airlock config dump` readers and the README */
@@ -41,7 +38,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
   { name: 'DEFAULT_BECOME_METHOD', type: 'string', default: 'sudo', env: ['ANSIBLE_BECOME_METHOD'], ini: [escalation('become_method')], use: 'only sudo is supported; anything else is an error' },
   { name: 'DEFAULT_BECOME_USER', type: 'string', default: 'root', env: ['ANSIBLE_BECOME_USER'], ini: [escalation('become_user')], use: "a play's become_user when it sets none" },
   { name: 'DEFAULT_FORCE_HANDLERS', type: 'boolean', default: false, env: ['ANSIBLE_FORCE_HANDLERS'], ini: [defaults('force_handlers')], use: '--force-handlers' },
-  { name: 'DEFAULT_FORKS', type: 'integer', default: 5, airlockDefault: DEFAULT_FORKS, env: ['ANSIBLE_FORKS'], ini: [defaults('forks')], use: '--forks' },
+  { name: 'DEFAULT_FORKS', type: 'integer', default: 5, env: ['ANSIBLE_FORKS'], ini: [defaults('forks')], use: '--forks' },
   { name: 'DEFAULT_HOST_LIST', type: 'pathlist', default: ['/etc/ansible/hosts'], env: ['ANSIBLE_INVENTORY'], ini: [defaults('inventory')], use: '-i when none is given' },
   { name: 'DEFAULT_PRIVATE_KEY_FILE', type: 'path', default: null, env: ['ANSIBLE_PRIVATE_KEY_FILE'], ini: [defaults('private_key_file')], use: 'the SSH key of hosts without ansible_private_key_file' },
   { name: 'DEFAULT_REMOTE_PORT', type: 'integer', default: null, env: ['ANSIBLE_REMOTE_PORT'], ini: [defaults('remote_port')], use: 'the SSH port of hosts without ansible_port' },

@@ -83,6 +83,8 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   home?: string;
+  /** airlock's own defaults where they differ from Ansible's (DEFAULT_FORKS: 50): what is in force unless set */
+  airlockDefaults?: Readonly<Record<string, SettingValue>>;
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): AirlockConfig {
@@ -102,7 +104,8 @@ export function loadConfig(options: LoadConfigOptions = {}): AirlockConfig {
   }
   const settings = new Map<string, SettingInForce>();
   for (const definition of SETTINGS) {
-    let value: SettingValue = definition.airlockDefault !== undefined ? definition.airlockDefault : definition.default;
+    const ours = options.airlockDefaults?.[definition.name];
+    let value: SettingValue = ours !== undefined ? ours : definition.default;
     let origin = 'default';
     if (ini !== undefined) {
       for (const key of definition.ini) {

@@ -6,7 +6,7 @@ import { applyOutcome } from './apply.js';
 import type { HostState } from './host-state.js';
 import type { ActionOutcome, Frame, PlayRuntime } from './runtime.js';
 import { errorMessage, executeAction, taskLabel } from './task.js';
-import type { TaskResult } from '../report/result.js';
+import type { TaskResult } from '../types/result.js';
 
 /** A bug or an unexpected error while running one task on one host fails that task on that host, not the run. */
 function internalFailure(task: ActionTask, host: HostState, label: string, error: unknown): { outcome: ActionOutcome; result: TaskResult } {

@@ -1,6 +1,6 @@
 // assert: evaluate each `that:` expression with the executor's Jinja evaluator; fail with fail_msg on the first false.
-import { failOnArgError, ModuleArgError, optionalBool } from './common.js';
-import type { ModuleDefinition, ModuleResult } from './types.js';
+import { failOnArgError, ModuleArgError, optionalBool } from './lib/common.js';
+import type { ModuleDefinition, ModuleResult } from './lib/types.js';
 
 /** Python truthiness, which Jinja conditions follow. */
 export function truthy(value: unknown): boolean {

@@ -4,8 +4,8 @@ import { sh } from '../util/shell.js';
 import { cachedVerifiedBundle } from '../bundle/gate.js';
 import { pushToHost, remoteManifestName, selectComponents } from '../bundle/push.js';
 import { InputError } from '../util/errors.js';
-import { failOnArgError, ModuleArgError, optionalBool, optionalString, requireString } from './common.js';
-import type { ModuleContext, ModuleDefinition, ModuleResult } from './types.js';
+import { failOnArgError, ModuleArgError, optionalBool, optionalString, requireString } from './lib/common.js';
+import type { ModuleContext, ModuleDefinition, ModuleResult } from './lib/types.js';
 
 const MODULE = 'bundle_push';
 

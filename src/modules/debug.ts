@@ -1,7 +1,7 @@
 // debug: print a message or a variable's value. `var:` is an expression evaluated by the executor (Ansible's
 // `debug: var=result.stdout`), returned as data[<var>] the way Ansible registers it.
-import { failOnArgError, ModuleArgError, optionalNumber } from './common.js';
-import type { ModuleDefinition, ModuleResult } from './types.js';
+import { failOnArgError, ModuleArgError, optionalNumber } from './lib/common.js';
+import type { ModuleDefinition, ModuleResult } from './lib/types.js';
 
 export const debugModule: ModuleDefinition = {
   name: 'debug',

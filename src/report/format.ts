@@ -1,6 +1,6 @@
 // Small text helpers shared by the terminal and file reporters, so that the plain log, the live view and the recap
 // name tasks, items and outcomes the same way.
-import type { TaskResult } from './result.js';
+import type { TaskResult } from '../types/result.js';
 
 /** Ansible's header width: "PLAY [x] ****" lines are padded with stars to this many columns. */
 export const HEADER_WIDTH = 80;

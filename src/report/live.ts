@@ -3,8 +3,8 @@
 // the recap. Renders are throttled (at most RENDER_INTERVAL_MS apart), so 200 hosts cost a few redraws a second,
 // not one per event.
 import { DefaultRenderer, Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
-import type { Reporter, RunEvent } from './events.js';
-import type { TaskResult } from './result.js';
+import type { Reporter, RunEvent } from '../types/events.js';
+import type { TaskResult } from '../types/result.js';
 import { RunCollector } from './collect.js';
 import { Redactor } from './redact.js';
 import { formatRecap } from './recap.js';

@@ -1,8 +1,8 @@
 // Line-per-event output for CI logs and pipes, in the shape Ansible users read every day:
 // PLAY [..] / TASK [..] headers, "ok: [host]", "fatal: [host]: UNREACHABLE! => ..", then the PLAY RECAP.
 // -v adds stdout/stderr of every result, -vv adds durations, loop data and module return values.
-import type { Reporter, RunEvent } from './events.js';
-import type { TaskResult } from './result.js';
+import type { Reporter, RunEvent } from '../types/events.js';
+import type { TaskResult } from '../types/result.js';
 import { RunCollector } from './collect.js';
 import { Redactor } from './redact.js';
 import { formatRecap } from './recap.js';

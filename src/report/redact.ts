@@ -2,7 +2,8 @@
 // Secrets are registered by value (vault-ish variables, passwords given on the command line); every string a reporter
 // emits passes through redact(). Results of `no_log: true` tasks lose everything but who/what/status.
 import { quote } from '../util/shell.js';
-import type { TaskResult } from './result.js';
+import type { TaskResult } from '../types/result.js';
+import { unboxUnsafe } from '../util/unsafe.js';
 
 export const REDACTED = '********';
 
@@ -56,7 +57,8 @@ export class Redactor {
     this.collect(vars, false);
   }
 
-  private collect(value: unknown, underSecretName: boolean): void {
+  private collect(input: unknown, underSecretName: boolean): void {
+    const value = unboxUnsafe(input);
     if (typeof value === 'string') {
       if (underSecretName && value.length >= MIN_VAR_SECRET_LENGTH) this.addSecret(value);
       return;
@@ -90,7 +92,8 @@ export class Redactor {
     return this.redactUnknown(value) as T;
   }
 
-  private redactUnknown(value: unknown): unknown {
+  private redactUnknown(input: unknown): unknown {
+    const value = unboxUnsafe(input); // host text boxed as a variable's value is reported as its text
     if (typeof value === 'string') return this.redact(value);
     if (Array.isArray(value)) return value.map((item) => this.redactUnknown(item));
     if (value !== null && typeof value === 'object') {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundlePushModule } from '../../../src/modules/bundle_push.js';
 import { buildFromImages } from '../../../src/bundle/build.js';
-import type { ModuleContext } from '../../../src/modules/types.js';
+import type { ModuleContext } from '../../../src/modules/lib/types.js';
 import { FakeHost } from './fake-host.js';
 
 describe('modules/bundle_push: check mode, idempotence, refusals', function () {

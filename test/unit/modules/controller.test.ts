@@ -5,9 +5,9 @@ import { debugModule } from '../../../src/modules/debug.js';
 import { failModule } from '../../../src/modules/fail.js';
 import { metaModule } from '../../../src/modules/meta.js';
 import { pauseModule } from '../../../src/modules/pause.js';
-import { setFactModule } from '../../../src/modules/set-fact.js';
+import { setFactModule } from '../../../src/modules/set_fact.js';
 import { parseSetupOutput } from '../../../src/modules/setup.js';
-import { findModule, moduleNames } from '../../../src/modules/registry.js';
+import { findModule, moduleNames } from '../../../src/modules/lib/registry.js';
 import { FakeConnection, fakeContext } from './fake-connection.js';
 
 const ctx = (overrides = {}) => fakeContext(new FakeConnection(), overrides);

@@ -4,7 +4,7 @@
 // read-back, atomic install: no command on the host) works on an in-memory map of files.
 import { SftpUnavailableError } from '../../../src/connection/errors.js';
 import type { Connection, ExecOptions, ExecResult, FileInstall, PutFileOptions, RemoteFileInfo, RemotePathInfo } from '../../../src/connection/types.js';
-import type { ModuleContext } from '../../../src/modules/types.js';
+import type { ModuleContext } from '../../../src/modules/lib/types.js';
 
 export interface Expectation {
   command: string | RegExp;

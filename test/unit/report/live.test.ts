@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { LiveReporter } from '../../../src/report/live.js';
-import type { RunEvent } from '../../../src/report/events.js';
-import { emptySummary, type HostSummary } from '../../../src/report/result.js';
+import type { RunEvent } from '../../../src/types/events.js';
+import { emptySummary, type HostSummary } from '../../../src/types/result.js';
 import { fixtureEvents, fixtureRedactor, SECRETS } from './run-fixture.js';
 import { MemoryStream, stripAnsi } from './memory-stream.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { PlainReporter } from '../../../src/report/plain.js';
-import type { RunEvent } from '../../../src/report/events.js';
+import type { RunEvent } from '../../../src/types/events.js';
 import { NO_LOG_MESSAGE } from '../../../src/report/redact.js';
 import { fixtureEvents, fixtureRedactor, normalise, SECRETS } from './run-fixture.js';
 import { expectGolden } from './golden.js';

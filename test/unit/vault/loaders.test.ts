@@ -9,6 +9,7 @@ import { formatInlineVault } from '../../../src/vault/format.js';
 import { encryptWith, VaultKeyring, type VaultSecret } from '../../../src/vault/keyring.js';
 import { onVaultPlaintext, readIfVaulted, useVaultKeyring } from '../../../src/vault/session.js';
 import { writeTree, type TempTree } from '../inventory/helpers.js';
+import { fakeModules } from '../playbook/fake-modules.js';
 
 const dev: VaultSecret = { id: 'dev', password: Buffer.from('dev-pass'), source: 'test' };
 const ops: VaultSecret = { id: 'ops', password: Buffer.from('ops-pass'), source: 'test' };
@@ -66,7 +67,7 @@ describe('vaulted data in the loaders', () => {
     tree = writeTree({
       'site.yml': `- hosts: all\n  vars:\n    ${inline('play_secret', 'play-secret-1').split('\n').join('\n    ')}\n  tasks:\n    - debug: msg=hi\n`,
     });
-    const playbook = await loadPlaybook(tree.path('site.yml'));
+    const playbook = await loadPlaybook(tree.path('site.yml'), fakeModules);
     expect(playbook.plays[0]?.vars['play_secret']).to.equal('play-secret-1');
   });
 

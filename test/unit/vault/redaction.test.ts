@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { NO_LOG_MESSAGE, REDACTED, Redactor } from '../../../src/report/redact.js';
-import type { TaskResult } from '../../../src/report/result.js';
+import type { TaskResult } from '../../../src/types/result.js';
 
 function result(extra: Partial<TaskResult>): TaskResult {
   return { host: 'h1', task: 'show', action: 'debug', status: 'ok', changed: false, startedAt: '2026-01-01T00:00:00Z', durationMs: 3, ...extra };
