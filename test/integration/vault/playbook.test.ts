@@ -1,7 +1,8 @@
 // One Ansible project with vaulted data everywhere Ansible accepts it - a vaulted group_vars file, role defaults,
-// -e @file, a template and a copy source, an inline !vault value in vars_files - run by ansible-playbook 2.14 and
-// by airlock on the local connection: the same task statuses and the same files, and no plaintext anywhere in
-// airlock's output, report or journal. Files are encrypted by ansible-vault and by `airlock vault`.
+// -e @file, a template, a copy source and a lookup('file') of a vaulted file, an inline !vault value in vars_files -
+// run by ansible-playbook 2.14 and by airlock on the local connection: the same task statuses and the same files,
+// and no plaintext anywhere in airlock's output, report or journal. Files are encrypted by ansible-vault and by
+// `airlock vault`.
 import { expect } from 'chai';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,10 @@ const FILES: Record<string, string> = {
     '      template: { src: app.conf.j2, dest: "{{ out }}/app.conf" }',
     '    - name: vaulted file',
     '      copy: { src: key.txt, dest: "{{ out }}/key.txt" }',
+    '    - name: looked up',
+    '      copy:',
+    '        content: "{{ lookup(\'file\', \'key.txt\') }}\\n"',
+    '        dest: "{{ out }}/lookup.txt"',
     '    - name: values',
     '      copy:',
     '        content: "{{ inline_secret }} {{ release_key }} {{ plain_value }}\\n"',
