@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { stringSetting, type AirlockConfig } from '../config/load.js';
+import { listSetting, stringSetting, type AirlockConfig } from '../config/load.js';
 import { shlexSplit } from '../inventory/python-shlex.js';
 import { InputError } from '../util/errors.js';
 import { formatInlineVault, parseEnvelope, DEFAULT_VAULT_ID } from '../vault/format.js';
@@ -161,7 +161,7 @@ async function rekeyCommand(args: string[], options: RekeyOptions): Promise<void
   const keyring = await decryptKeyring(options, config);
   const encryptVaultId = options.encryptVaultId ?? stringSetting(config, 'DEFAULT_VAULT_ENCRYPT_IDENTITY');
   // Ansible's rule: the configured identities count for the new secret only together with --encrypt-vault-id
-  const identityList = encryptVaultId === undefined ? [] : [...(config.settings.get('DEFAULT_VAULT_IDENTITY_LIST')?.value as string[])];
+  const identityList = encryptVaultId === undefined ? [] : listSetting(config, 'DEFAULT_VAULT_IDENTITY_LIST');
   const fresh = await loadVaultSecrets({
     vaultIds: [...identityList, ...(options.newVaultId === undefined ? [] : [options.newVaultId])],
     passwordFiles: options.newVaultPasswordFile === undefined ? [] : [options.newVaultPasswordFile],
@@ -233,12 +233,11 @@ const encryptIdOption = (): Option => new Option('--encrypt-vault-id <id>', 'the
 
 export function register(program: Command): void {
   const vault = program.command('vault').description('Encrypt and decrypt Ansible Vault files and strings (ansible-vault)');
-  const action = <T>(run: (args: string[], options: T) => Promise<void>) => async (args: string[], options: T) => run(args, options);
-  common(vault.command('create').description('create a new vault encrypted file in $EDITOR').argument('[file...]').addOption(encryptIdOption())).action(action(createCommand));
-  common(vault.command('decrypt').description('decrypt vault encrypted files').argument('[file...]').addOption(outputOption())).action(action(decryptCommand));
-  common(vault.command('edit').description('edit a vault encrypted file in $EDITOR').argument('[file...]').addOption(encryptIdOption())).action(action(editCommand));
-  common(vault.command('view').description('view vault encrypted files').argument('[file...]')).action(action(viewCommand));
-  common(vault.command('encrypt').description('encrypt files (stdin with none or -)').argument('[file...]').addOption(outputOption()).addOption(encryptIdOption())).action(action(encryptCommand));
+  common(vault.command('create').description('create a new vault encrypted file in $EDITOR').argument('[file...]').addOption(encryptIdOption())).action(createCommand);
+  common(vault.command('decrypt').description('decrypt vault encrypted files').argument('[file...]').addOption(outputOption())).action(decryptCommand);
+  common(vault.command('edit').description('edit a vault encrypted file in $EDITOR').argument('[file...]').addOption(encryptIdOption())).action(editCommand);
+  common(vault.command('view').description('view vault encrypted files').argument('[file...]')).action(viewCommand);
+  common(vault.command('encrypt').description('encrypt files (stdin with none or -)').argument('[file...]').addOption(outputOption()).addOption(encryptIdOption())).action(encryptCommand);
   common(
     vault
       .command('encrypt_string')
@@ -250,7 +249,7 @@ export function register(program: Command): void {
       .option('--show-input', 'do not hide input when prompted for the string to encrypt', false)
       .option('-n, --name <name>', 'the variable name (repeatable, one per string)', collect, [])
       .option('--stdin-name <name>', 'the variable name for stdin'),
-  ).action(action(encryptStringCommand));
+  ).action(encryptStringCommand);
   common(
     vault
       .command('rekey')
@@ -259,5 +258,5 @@ export function register(program: Command): void {
       .addOption(encryptIdOption())
       .option('--new-vault-password-file <file>', 'new vault password file for rekey')
       .option('--new-vault-id <id>', 'the new vault identity to use for rekey'),
-  ).action(action(rekeyCommand));
+  ).action(rekeyCommand);
 }

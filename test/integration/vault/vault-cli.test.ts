@@ -150,6 +150,18 @@ describe('airlock vault <-> ansible-vault', function () {
     expect(theirs.stdout).to.equal(viaClient.stdout);
   });
 
+  it('tries every secret whatever the file\'s vault id, unless vault_id_match is set (as ansible-vault)', async () => {
+    writeFileSync(join(dir, 'm.yml'), 'm: 1\n');
+    await ansibleVault(['encrypt', '--vault-id', 'dev@dev.pw', 'm.yml'], { cwd: dir });
+    const args = ['view', '--vault-id', 'other@dev.pw', 'm.yml'];
+    for (const env of [{}, { ANSIBLE_VAULT_ID_MATCH: 'True' }]) {
+      const ours = await airlock(args, { cwd: dir, env });
+      const theirs = await ansibleVault(args, { cwd: dir, env });
+      expect([ours.code === 0, ours.stdout], JSON.stringify(env)).to.deep.equal([theirs.code === 0, theirs.stdout]);
+    }
+    expect((await airlock(args, { cwd: dir, env: { ANSIBLE_VAULT_ID_MATCH: 'True' } })).stderr).to.match(/none of the vault ids given \(other\) is 'dev'/);
+  });
+
   it('takes ANSIBLE_VAULT_PASSWORD_FILE and ANSIBLE_VAULT_IDENTITY_LIST as ansible-vault does', async () => {
     writeFileSync(join(dir, 'e.yml'), 'e: 1\n');
     const encrypted = await airlock(['encrypt', 'e.yml'], { cwd: dir, env: { ANSIBLE_VAULT_IDENTITY_LIST: 'ops@ops.pw' } });
