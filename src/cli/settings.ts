@@ -1,7 +1,7 @@
 // What every subcommand that reads inventories or vaulted files shares: ansible.cfg (read once per process, its
 // warnings printed once) and the vault options of ansible-playbook, turned into the keyring the loaders use.
 import { Option, type Command } from 'commander';
-import { booleanSetting, listSetting, loadConfig, stringSetting, type AirlockConfig } from '../config/load.js';
+import { booleanSetting, listSetting, loadConfig, settingValue, stringSetting, type AirlockConfig } from '../config/load.js';
 import { DEFAULT_FORKS } from '../executor/deps.js';
 import { VaultKeyring } from '../vault/keyring.js';
 import { useVaultKeyring } from '../vault/session.js';
@@ -48,6 +48,16 @@ export function addVaultOptions(command: Command): Command {
     .addOption(new Option('--ask-vault-password').default(false).hideHelp());
 }
 
+/** Ansible's reading of vault_id_match: on when set to anything non-empty (it has no type), with a warning for 'no'. */
+function vaultIdMatch(config: AirlockConfig): boolean {
+  const value = settingValue(config, 'DEFAULT_VAULT_ID_MATCH');
+  if (typeof value !== 'string') return value === true;
+  if (/^(false|no|off|0|n|f)$/i.test(value.trim())) {
+    process.stderr.write(`[WARNING]: vault_id_match = ${value} (${config.settings.get('DEFAULT_VAULT_ID_MATCH')?.origin}) turns vault id matching ON, as in Ansible 2.14 (any non-empty value does); remove the setting to turn it off\n`);
+  }
+  return value !== '';
+}
+
 /** The secrets the options and the configuration name, in Ansible's order; `autoPrompt` as ansible-vault does. */
 export async function vaultKeyringFrom(options: VaultCliOptions, config: AirlockConfig, extra: { autoPrompt?: boolean; createNewPassword?: boolean } = {}): Promise<VaultKeyring> {
   const secrets = await loadVaultSecrets({
@@ -61,7 +71,7 @@ export async function vaultKeyringFrom(options: VaultCliOptions, config: Airlock
     cwd: process.cwd(),
     warn: (message) => process.stderr.write(`[WARNING]: ${message}\n`),
   });
-  return new VaultKeyring(secrets, { idMatch: booleanSetting(config, 'DEFAULT_VAULT_ID_MATCH') });
+  return new VaultKeyring(secrets, { idMatch: vaultIdMatch(config) });
 }
 
 /** Loads the secrets and installs them for every loader of this process. */

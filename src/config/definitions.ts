@@ -49,7 +49,8 @@ export const SETTINGS: readonly SettingDefinition[] = [
   { name: 'DEFAULT_VAULT_ENCRYPT_IDENTITY', type: 'string', default: null, env: ['ANSIBLE_VAULT_ENCRYPT_IDENTITY'], ini: [defaults('vault_encrypt_identity')], use: 'airlock vault --encrypt-vault-id' },
   { name: 'DEFAULT_VAULT_IDENTITY', type: 'string', default: 'default', env: ['ANSIBLE_VAULT_IDENTITY'], ini: [defaults('vault_identity')], use: 'the vault id of unlabelled password sources' },
   { name: 'DEFAULT_VAULT_IDENTITY_LIST', type: 'list', default: [], env: ['ANSIBLE_VAULT_IDENTITY_LIST'], ini: [defaults('vault_identity_list')], use: '--vault-id sources tried before the command line ones' },
-  { name: 'DEFAULT_VAULT_ID_MATCH', type: 'boolean', default: false, env: ['ANSIBLE_VAULT_ID_MATCH'], ini: [defaults('vault_id_match')], use: 'decrypt only with the secret whose vault id the file names' },
+  // base.yml gives it no type, so Ansible 2.14 keeps the text: ANY non-empty value, 'False' included, turns it on
+  { name: 'DEFAULT_VAULT_ID_MATCH', type: 'string', default: false, env: ['ANSIBLE_VAULT_ID_MATCH'], ini: [defaults('vault_id_match')], use: 'decrypt only with the secret whose vault id the file names' },
   { name: 'DEFAULT_VAULT_PASSWORD_FILE', type: 'path', default: null, env: ['ANSIBLE_VAULT_PASSWORD_FILE'], ini: [defaults('vault_password_file')], use: '--vault-password-file, after the command line ones' },
   { name: 'HOST_KEY_CHECKING', type: 'boolean', default: true, env: ['ANSIBLE_HOST_KEY_CHECKING', 'ANSIBLE_SSH_HOST_KEY_CHECKING'], ini: [defaults('host_key_checking'), ssh('host_key_checking')], use: 'False: --accept-new-host-keys (a CHANGED key is still refused)' },
   { name: 'RETRY_FILES_ENABLED', type: 'boolean', default: false, env: ['ANSIBLE_RETRY_FILES_ENABLED'], ini: [defaults('retry_files_enabled')], use: 'write <playbook>.retry with the failed and unreachable hosts' },

@@ -150,11 +150,11 @@ describe('airlock vault <-> ansible-vault', function () {
     expect(theirs.stdout).to.equal(viaClient.stdout);
   });
 
-  it('tries every secret whatever the file\'s vault id, unless vault_id_match is set (as ansible-vault)', async () => {
+  it('tries every secret whatever the file\'s vault id, unless vault_id_match is set - to anything, False included (as ansible-vault 2.14)', async () => {
     writeFileSync(join(dir, 'm.yml'), 'm: 1\n');
     await ansibleVault(['encrypt', '--vault-id', 'dev@dev.pw', 'm.yml'], { cwd: dir });
     const args = ['view', '--vault-id', 'other@dev.pw', 'm.yml'];
-    for (const env of [{}, { ANSIBLE_VAULT_ID_MATCH: 'True' }]) {
+    for (const env of [{}, { ANSIBLE_VAULT_ID_MATCH: 'True' }, { ANSIBLE_VAULT_ID_MATCH: 'False' }]) {
       const ours = await airlock(args, { cwd: dir, env });
       const theirs = await ansibleVault(args, { cwd: dir, env });
       expect([ours.code === 0, ours.stdout], JSON.stringify(env)).to.deep.equal([theirs.code === 0, theirs.stdout]);

@@ -90,7 +90,7 @@ describe('ansible.cfg: finding it and the settings in force', function () {
       // base.yml's entries first; airlock may add the ssh plugin's for the same thing after them
       expect(setting.env.slice(0, theirs.env.length), setting.name).to.deep.equal(theirs.env);
       expect(setting.ini.slice(0, theirs.ini.length), setting.name).to.deep.equal(theirs.ini);
-      if (theirs.type !== null && setting.name !== 'DEFAULT_VAULT_ID_MATCH') expect(setting.type, setting.name).to.equal(types[theirs.type]);
+      if (theirs.type !== null) expect(setting.type, setting.name).to.equal(types[theirs.type]);
       if (setting.name !== 'DEFAULT_ROLES_PATH' && setting.name !== 'DEFAULT_HOST_LIST') expect(setting.default, setting.name).to.deep.equal(theirs.default);
     }
   });
