@@ -37,6 +37,7 @@ export async function runPlaybooks(playbooks: Playbook[], inventory: Inventory, 
     },
   };
   const startAt = { pending: options.startAtTask };
+  const taskRuns = { started: 0 };
   let halted = false;
   emit({ type: 'run_start', playbook: playbooks.map((playbook) => playbook.path).join(', '), runId: options.runId, check: options.check, at: new Date().toISOString() });
   try {
@@ -47,7 +48,7 @@ export async function runPlaybooks(playbooks: Playbook[], inventory: Inventory, 
       };
       for (const play of playbook.plays) {
         if (options.signal.aborted) break outer;
-        const outcome = await runPlay({ deps: tracking, options, run, hosts, startAt }, play);
+        const outcome = await runPlay({ deps: tracking, options, run, hosts, startAt, taskRuns }, play);
         if (outcome.rolloutHalted) halted = true;
         if (outcome.halted) break outer;
       }

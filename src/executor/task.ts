@@ -208,7 +208,7 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
     if (error instanceof UnreachableError) return { changed: false, failed: false, skipped: false, unreachable: error.message, msg: error.message };
     return failure(errorMessage(error));
   }
-  const ctx: ModuleContext & { evaluate(expression: string): unknown } = {
+  const ctx: ModuleContext = {
     host: host.name,
     conn,
     check,
@@ -221,6 +221,7 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
     env,
     signal: rt.options.signal,
     reconnect: () => connectionFor(rt, module, host, delegateTo, vars),
+    verbosity: rt.options.verbosity,
   };
 
   // ansible-core's count: the first run plus `retries` retries (retries 3 = up to 4 runs; retries <= 0 = one run).
@@ -410,6 +411,7 @@ function buildResult(
       if (outcome.stdout !== undefined) itemResult.stdout = outcome.stdout;
       if (outcome.stderr !== undefined) itemResult.stderr = outcome.stderr;
       if (outcome.diff !== undefined) itemResult.diff = outcome.diff;
+      if (outcome.data !== undefined) itemResult.data = outcome.data;
       if (result.noLog) itemResult.noLog = true;
       return itemResult;
     });

@@ -6,10 +6,11 @@ export type RunEvent =
   | { type: 'play_start'; play: string; hosts: string[]; at: string }
   | { type: 'batch_start'; play: string; index: number; total: number; hosts: string[]; at: string }
   /**
+   * taskId: this start of the task, the same in its TaskResults (two tasks with one display name are two tasks);
    * task: the task's name as in TaskResult.task; role: its role, for TASK [role : name] headers; handler: a notified
    * handler running (headed RUNNING HANDLER [..], as Ansible does)
    */
-  | { type: 'task_start'; host: string; task: string; role?: string; handler?: true; at: string }
+  | { type: 'task_start'; taskId: string; host: string; task: string; role?: string; handler?: true; at: string }
   | { type: 'task_result'; result: TaskResult }
   | { type: 'batch_end'; play: string; index: number; failedHosts: string[]; at: string }
   | { type: 'rollout_halted'; play: string; batch: number; reason: string; changedHosts: string[]; untouchedHosts: string[]; at: string }

@@ -10,6 +10,8 @@ export interface TaskDiff {
 }
 
 export interface TaskResult {
+  /** which start of a task this result belongs to (the task_start event's taskId); set by the executor */
+  taskId?: string;
   host: string;
   /** task name as shown to the operator (module + args when the task has no name) */
   task: string;

@@ -30,14 +30,11 @@ export interface ModuleContext {
    * The host's connection as the pool has it now: the same one while it lives, a fresh one after the link dropped
    * (the pool forgets a dead connection). Long transfers resume on it instead of failing the host.
    */
-  reconnect?(): Promise<Connection>;
-  /**
-   * Evaluate a Jinja expression (no braces) with the task's variables, e.g. `result.rc == 0` (assert `that:`, debug
-   * `var:`). Optional for backwards compatibility: modules that need it fail with a clear message when it is absent.
-   */
-  evaluate?(expression: string): unknown;
+  reconnect(): Promise<Connection>;
+  /** Evaluate a Jinja expression (no braces) with the task's variables, e.g. `result.rc == 0` (assert `that:`, debug `var:`). */
+  evaluate(expression: string): unknown;
   /** -v count of the run (0 when not given); debug's `verbosity:` compares against it. */
-  verbosity?: number;
+  verbosity: number;
 }
 
 export interface ModuleResult {

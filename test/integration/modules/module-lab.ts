@@ -72,6 +72,7 @@ export async function moduleLab(): Promise<ModuleLab> {
       signal: new AbortController().signal,
       evaluate: (expression) => evaluate(vars, expression),
       verbosity: 0,
+      reconnect: async () => conn,
       ...overrides,
     };
   };

@@ -103,8 +103,8 @@ export function fakeModules(recorder: Recorder): Map<string, ModuleDefinition> {
       name: 'reconnect_probe',
       argsSchema: { type: 'object' },
       run: async (_args, ctx) => {
-        const again = await ctx.reconnect?.();
-        return { changed: false, msg: `${again?.host ?? 'no hook'} same=${String(again === ctx.conn)}` };
+        const again = await ctx.reconnect();
+        return { changed: false, msg: `${again.host} same=${String(again === ctx.conn)}` };
       },
     },
     {

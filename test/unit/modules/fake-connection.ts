@@ -107,6 +107,11 @@ export function fakeContext(conn: FakeConnection, overrides: Partial<ModuleConte
     become: undefined,
     env: {},
     signal: new AbortController().signal,
+    reconnect: async () => conn,
+    evaluate: (expression) => {
+      throw new Error(`fakeContext: no evaluator for '${expression}' (pass evaluate in overrides)`);
+    },
+    verbosity: 0,
     ...overrides,
   };
 }

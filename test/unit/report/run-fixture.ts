@@ -45,7 +45,7 @@ export function fixtureEvents(): RunEvent[] {
   const role = 'misp_update';
   const events: RunEvent[] = [];
   const run = (host: string, r: TaskResult): void => {
-    events.push({ type: 'task_start', host, task: r.task, ...(r.role ? { role: r.role } : {}), at: at() });
+    events.push({ type: 'task_start', taskId: r.task, host, task: r.task, ...(r.role ? { role: r.role } : {}), at: at() });
     events.push({ type: 'task_result', result: r });
   };
 
