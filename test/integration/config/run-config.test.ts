@@ -28,7 +28,7 @@ describe('ansible.cfg applied to airlock run (local connection)', function () {
     writeFileSync(join(project, 'ansible.cfg'), '[defaults]\ninventory = inv/hosts.yml\nnocows = 1\n');
     const ours = await airlock(['run', 'ok.yml', '--output', 'plain']);
     expect(ours.code, ours.stderr).to.equal(0);
-    expect(ours.stdout).to.include('ok: [localhost] => hi');
+    expect(ours.stdout).to.include('"msg": "hi"');
     const warnings = ours.stderr.split('\n').filter((line) => line.includes('nocows'));
     expect(warnings).to.deep.equal([`[WARNING]: ${join(project, 'ansible.cfg')}:3: [defaults] nocows is not supported by airlock; it is ignored`]);
   });
@@ -55,7 +55,7 @@ describe('ansible.cfg applied to airlock run (local connection)', function () {
   it('callbacks_enabled = profile_tasks, timer shows each task\'s time and the run\'s', async () => {
     writeFileSync(join(project, 'ansible.cfg'), '[defaults]\ninventory = inv/hosts.yml\ncallbacks_enabled = profile_tasks, timer\n');
     const ours = await airlock(['run', 'ok.yml', '--output', 'plain']);
-    expect(ours.stdout).to.match(/ok: \[localhost\] \(\d+\.\d\ds\) => hi/);
+    expect(ours.stdout).to.match(/ok: \[localhost\] \(\d+\.\d\ds\) => \{\n {4}"msg": "hi"/);
     expect(ours.stdout).to.match(/Playbook run took 0 days, 0 hours, 0 minutes, \d+ seconds/);
   });
 
