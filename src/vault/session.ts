@@ -50,7 +50,7 @@ function announceLeaves(value: unknown): void {
 function announceFile(text: string): void {
   let data: unknown;
   try {
-    data = parse(text, { version: '1.1' });
+    data = parse(text, { version: '1.1', logLevel: 'silent' });
   } catch {
     data = undefined;
   }
