@@ -21,6 +21,8 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   bundle: () => import('./bundle.js'),
   rollback: () => import('./rollback.js'),
   status: () => import('./status.js'),
+  vault: () => import('./vault.js'),
+  config: () => import('./config.js'),
   demo: () => import('./demo.js'),
 };
 

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { Document, isMap, isScalar, LineCounter, parseDocument, visit, type Node, type ParsedNode, type Scalar, type ScalarTag, type Tags } from 'yaml';
 import { InputError, type SourceLocation } from '../util/errors.js';
+import { decryptFileText, INLINE_VAULT_ERROR, vaultYamlTag } from '../vault/session.js';
 
 export interface LoadedYaml {
   file: string;
@@ -123,7 +124,7 @@ export function parseYaml(text: string, file: string): LoadedYaml {
     prettyErrors: false,
     uniqueKeys: true,
     merge: true,
-    ...(isJson ? { schema: 'json' } : { version: '1.1', schema: 'failsafe', customTags: pyyamlSchema }),
+    ...(isJson ? { schema: 'json' } : { version: '1.1', schema: 'failsafe', customTags: (tags: Tags) => [...pyyamlSchema(tags), vaultYamlTag(file)] }),
   }) as Document.Parsed;
   const loaded: LoadedYaml = { file, doc, lineCounter };
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
@@ -132,8 +133,8 @@ export function parseYaml(text: string, file: string): LoadedYaml {
     if (second !== undefined) throw new InputError(`invalid YAML: duplicate key '${second.key}' (ansible would silently keep the last one)`, locationOf(loaded, second.offset));
   }
   if (problem) {
-    const what = problem.code === 'DUPLICATE_KEY' ? 'duplicate key (ansible would silently keep the last one)' : problem.message.split('\n')[0];
-    throw new InputError(`invalid YAML: ${what}`, locationOf(loaded, problem.pos[0]));
+    const what = problem.code === 'DUPLICATE_KEY' ? 'duplicate key (ansible would silently keep the last one)' : (problem.message.split('\n')[0] as string);
+    throw new InputError(what.startsWith(INLINE_VAULT_ERROR) ? what : `invalid YAML: ${what}`, locationOf(loaded, problem.pos[0]));
   }
   return loaded;
 }
@@ -170,8 +171,9 @@ export function nodeValue(loaded: LoadedYaml, node: unknown): unknown {
 
 export async function readText(path: string, location?: SourceLocation): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    return decryptFileText(await readFile(path, 'utf8'), path);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new InputError(`cannot read ${path}: ${reason}`, location, { cause: error });
   }

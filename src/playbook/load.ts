@@ -20,6 +20,8 @@ export interface LoadOptions {
   /** module lookup: the registry, injected by the composition root (src/executor/wiring.ts); tests inject their own */
   findModule: (name: string) => ModuleDefinition | undefined;
   moduleNames: () => string[];
+  /** ansible.cfg's become / become_user: what a play that sets neither uses */
+  playDefaults?: { become?: boolean; becomeUser?: string };
 }
 
 const ROLE_ENTRY_KEYWORDS = new Set(['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user', 'environment']);
@@ -54,6 +56,10 @@ class LoadSession implements TaskLoaderSession {
 
   moduleNames(): string[] {
     return this.options.moduleNames();
+  }
+
+  get playDefaults(): { become?: boolean; becomeUser?: string } {
+    return this.options.playDefaults ?? {};
   }
 
   startPlay(): void {
@@ -219,8 +225,8 @@ async function normalizePlay(raw: unknown, source: YamlSource, at: YamlPath, ses
     vars: isMapping(raw.vars) ? raw.vars : {},
     varsFiles: varsFilesOf(raw.vars_files, source, [...at, 'vars_files']).map((file) => resolvePath(file, baseDir)),
     gatherFacts: raw.gather_facts !== false,
-    become: raw.become === true,
-    becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,
+    become: typeof raw.become === 'boolean' ? raw.become : session.playDefaults.become === true,
+    becomeUser: typeof raw.become_user === 'string' ? raw.become_user : session.playDefaults.becomeUser,
     strategy: raw.strategy === 'free' ? 'free' : 'linear',
     serial: toSerial(raw.serial, source, [...at, 'serial']),
     maxFailPercentage: typeof raw.max_fail_percentage === 'number' ? raw.max_fail_percentage : undefined,

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, isPair, isScalar, type ScalarTag, type Tags } from 'yaml';
 import { InputError, type SourceLocation } from '../util/errors.js';
+import { decryptFileText, INLINE_VAULT_ERROR, vaultYamlTag } from '../vault/session.js';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -66,11 +67,13 @@ const customTags = (tags: Tags): Tags => [...pyyamlBooleans, ...tags.filter((tag
 /** Parse YAML text the way Ansible reads it (YAML 1.1 as PyYAML: yes/no are booleans, 0644 is octal, `<<` merges). */
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, version: '1.1', merge: true, prettyErrors: false, customTags });
+  const tags = (defaults: Tags): Tags => [...customTags(defaults), vaultYamlTag(file)];
+  const document = parseDocument(text, { lineCounter: lines, version: '1.1', merge: true, prettyErrors: false, customTags: tags });
   const first = document.errors[0];
   if (first !== undefined) {
     const { line, col } = lines.linePos(first.pos[0]);
-    throw new InputError(`invalid YAML: ${first.message.split('\n')[0] ?? first.message}`, { file, line, column: col });
+    const message = first.message.split('\n')[0] ?? first.message;
+    throw new InputError(message.startsWith(INLINE_VAULT_ERROR) ? message : `invalid YAML: ${message}`, { file, line, column: col });
   }
   return new YamlSource(file, document.toJS({ maxAliasCount: 1000 }) as unknown, document, lines);
 }
@@ -82,5 +85,5 @@ export async function readYamlSource(file: string): Promise<YamlSource> {
   } catch (error) {
     throw new InputError(`cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file }, { cause: error });
   }
-  return parseYamlSource(file, text);
+  return parseYamlSource(file, decryptFileText(text, file));
 }
