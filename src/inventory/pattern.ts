@@ -123,13 +123,14 @@ function expandFilePatterns(patterns: string[], cwd: string): string[] {
   return patterns.flatMap((p) => {
     if (!p.startsWith('@')) return [p];
     const path = resolve(cwd, p.slice(1));
-    let isFile = false;
+    let isDirectory = false;
     try {
-      isFile = statSync(path).isFile();
+      isDirectory = statSync(path).isDirectory();
     } catch {
       throw new InputError(`unable to find limit file ${path}`);
     }
-    if (!isFile) throw new InputError(`limit starting with "@" must be a file, not a directory: ${path}`);
+    if (isDirectory) throw new InputError(`limit starting with "@" must be a file, not a directory: ${path}`);
+    // a FIFO, a device, a file over the size limit: refused by the reader
     return readInputTextSync(path, { what: 'limit file' }).split('\n').map((l) => l.trim()).filter((l) => l !== '');
   });
 }

@@ -88,7 +88,8 @@ async function readOptional(dir: string, base: string): Promise<YamlSource | und
   for (const name of [`${base}.yml`, `${base}.yaml`, base]) {
     const path = join(dir, name);
     try {
-      if ((await stat(path)).isFile()) return await readYamlSource(path);
+      // anything but a directory is read, so that a FIFO or device is refused by the reader instead of skipped
+      if (!(await stat(path)).isDirectory()) return await readYamlSource(path);
     } catch (error) {
       if (error instanceof InputError) throw error;
     }
