@@ -25,6 +25,8 @@ import { ExitCode } from '../executor/exit-codes.js';
 import { decryptVarsFilesEarly } from './vault-preflight.js';
 import { applyRunConfig, givenOnCommandLine, type RunSettings } from './run-settings.js';
 import { addVaultOptions, airlockConfig, setUpVault, type VaultCliOptions } from './settings.js';
+import { checkConnectionSettings } from './connection-preflight.js';
+import { allTasks, hasDynamicIncludes, matchesStartAt } from '../playbook/task-refs.js';
 
 export interface RunCliOptions extends Partial<VaultCliOptions> {
   inventory: string[];
@@ -114,6 +116,19 @@ async function confirmBatch(next: { play: string; index: number; total: number; 
   }
 }
 
+/**
+ * Ansible prints 'No matching task "x" found' after running nothing and exits 0; a typo there silently skips a
+ * whole rollout, so airlock refuses it before anything runs. Tasks of dynamic includes are only known at run time:
+ * with such an include in the playbooks the name may still match there, and the run goes ahead.
+ */
+function checkStartAtTask(pattern: string, playbooks: readonly Playbook[]): void {
+  // handlers are never a starting point (the executor only starts at tasks)
+  const tasks = playbooks.flatMap((playbook) => playbook.plays.flatMap((play) => [...allTasks([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.batchGate])]));
+  if (tasks.some((task) => task.kind === 'action' && matchesStartAt(pattern, task.name))) return;
+  if (hasDynamicIncludes(tasks)) return;
+  throw new InputError(`--start-at-task '${pattern}': no task of ${playbooks.map((p) => p.path).join(', ')} has that name (names and * ? patterns are matched)`);
+}
+
 /** `stream` is where listings and the run's terminal output go (tests capture it). */
 export async function runCommand(playbookArgs: string[], options: RunCliOptions, stream: NodeJS.WritableStream = process.stdout): Promise<number> {
   const cwd = process.cwd();
@@ -129,6 +144,7 @@ export async function runCommand(playbookArgs: string[], options: RunCliOptions,
   };
   const playbooks: Playbook[] = await loadPlaybooks(playbookPaths, loadOptions);
   await decryptVarsFilesEarly(playbooks);
+  if (options.startAtTask !== undefined) checkStartAtTask(options.startAtTask, playbooks);
   if (options.syntaxCheck) {
     for (const path of playbookArgs) stream.write(`\nplaybook: ${path}\n`);
     return ExitCode.ok;
@@ -140,6 +156,7 @@ export async function runCommand(playbookArgs: string[], options: RunCliOptions,
     stream.write(describePlaybooks(playbooks, inventory, { limit, hosts: options.listHosts, tasks: options.listTasks, tags: options.listTags }));
     return ExitCode.ok;
   }
+  checkConnectionSettings(inventory, limit ?? [...inventory.hosts.keys()], extraVars);
 
   const redactor = new Redactor();
   for (const host of inventory.hosts.values()) redactor.addSecretsFromVars(host.vars);

@@ -9,6 +9,7 @@ import { validateSchema } from './schema.js';
 import { findRoleDir, readRole, roleSearchDirs } from './roles.js';
 import { NOTHING_INHERITED, normalizeHandlerList, normalizeTaskList, type Inherited, type TaskLoaderSession, type TaskPlace } from './tasks.js';
 import { isTemplated } from '../template/index.js';
+import { missingHandler } from './task-refs.js';
 import { toConditions, toEnvironment, toTagList } from './task-values.js';
 import { parseYamlSource, readYamlSource, type YamlPath, type YamlSource } from './yaml-source.js';
 
@@ -219,7 +220,7 @@ async function normalizePlay(raw: unknown, source: YamlSource, at: YamlPath, ses
   const playHandlers = await normalizeHandlerList(raw.handlers, [...at, 'handlers'], { ...place, inherited: NOTHING_INHERITED });
   const importedHandlers = session.handlers;
 
-  return {
+  const play: Play = {
     name: typeof raw.name === 'string' ? raw.name : hosts,
     hosts,
     vars: isMapping(raw.vars) ? raw.vars : {},
@@ -245,6 +246,12 @@ async function normalizePlay(raw: unknown, source: YamlSource, at: YamlPath, ses
     baseDir,
     source: source.locate(at),
   };
+  const missing = missingHandler(play);
+  if (missing !== undefined) {
+    // Ansible's words; it fails when the task notifies, airlock before anything runs
+    throw new InputError(`The requested handler '${missing.name}' was not found in either the main handlers list nor in the listening handlers list`, missing.task.source);
+  }
+  return play;
 }
 
 async function loadPlaysFrom(path: string, options: LoadOptions, chain: string[]): Promise<Play[]> {
