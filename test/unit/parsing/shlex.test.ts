@@ -33,7 +33,9 @@ function ours(comments: boolean): Array<string[] | 'error'> {
   });
 }
 
-describe('parsing/shlex: Python\'s shlex.split, word for word', () => {
+describe('parsing/shlex: Python\'s shlex.split, word for word', function () {
+  // python3 starts in well under a second, but a loaded 2-core machine has made it take more
+  this.timeout(30_000);
   it('as the command module splits (comments=False)', async () => {
     expect(ours(false)).to.deep.equal(await pythonSplit(false));
   });
