@@ -44,8 +44,9 @@ function readLookupFile(path: string, scope: VariableScope | undefined): string 
     } catch {
       continue; // try the next place
     }
-    // a vault-encrypted file is read decrypted, as Ansible's file lookup does (a wrong password is an error)
-    return decryptFileText(text, candidate).replace(/\n+$/, '');
+    // a vault-encrypted file is read decrypted, as Ansible's file lookup does (a wrong password is an error), and
+    // without its trailing whitespace (the lookup's rstrip=True)
+    return decryptFileText(text, candidate).trimEnd();
   }
   throw new Error(`lookup('file'): could not find or read '${path}' (searched ${candidates.join(', ')})`);
 }
