@@ -2,7 +2,7 @@
 // Entry point: one file per subcommand under src/cli/, each exporting register(program).
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../executor/exit-codes.js';
 import { InputError } from '../util/errors.js';
 
 interface Subcommand {
@@ -21,6 +21,8 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   bundle: () => import('./bundle.js'),
   rollback: () => import('./rollback.js'),
   status: () => import('./status.js'),
+  vault: () => import('./vault.js'),
+  config: () => import('./config.js'),
   demo: () => import('./demo.js'),
 };
 

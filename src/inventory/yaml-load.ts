@@ -5,6 +5,7 @@ import { isMap, LineCounter, type Document, type Node, type ParsedNode, type Sca
 import { InputError, type SourceLocation } from '../util/errors.js';
 import { readInputText } from '../util/input-file.js';
 import { parseCheckedYaml } from '../util/yaml-checked.js';
+import { decryptFileText, INLINE_VAULT_ERROR, vaultYamlTag } from '../vault/session.js';
 
 export interface LoadedYaml {
   file: string;
@@ -125,11 +126,14 @@ export function parseYaml(text: string, file: string): LoadedYaml {
     prettyErrors: false,
     merge: true,
     duplicateKeys: 'error',
-    ...(isJson ? { schema: 'json' } : { version: '1.1', schema: 'failsafe', customTags: pyyamlSchema }),
+    ...(isJson ? { schema: 'json' } : { version: '1.1', schema: 'failsafe', customTags: (tags: Tags) => [...pyyamlSchema(tags), vaultYamlTag(file)] }),
   });
   const loaded: LoadedYaml = { file, doc, lineCounter };
   const problem = doc.errors[0];
-  if (problem) throw new InputError(`invalid YAML: ${problem.message.split('\n')[0]}`, locationOf(loaded, problem.pos[0]));
+  if (problem) {
+    const what = problem.message.split('\n')[0] ?? problem.message;
+    throw new InputError(what.startsWith(INLINE_VAULT_ERROR) ? what : `invalid YAML: ${what}`, locationOf(loaded, problem.pos[0]));
+  }
   return loaded;
 }
 
@@ -143,7 +147,7 @@ export function nodeValue(loaded: LoadedYaml, node: unknown): unknown {
 }
 
 export async function readText(path: string, location?: SourceLocation): Promise<string> {
-  return readInputText(path, location === undefined ? {} : { namedAt: location });
+  return decryptFileText(await readInputText(path, location === undefined ? {} : { namedAt: location }), path);
 }
 
 /**

@@ -2,14 +2,13 @@
 // identical parameters), static imports expanded, dynamic includes kept for run time. Nothing is templated here.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Vars } from '../inventory/types.js';
-import { findModule as registryFindModule, moduleNames as registryModuleNames } from '../modules/registry.js';
-import type { ModuleDefinition } from '../modules/types.js';
+import type { ModuleDefinition } from '../modules/lib/types.js';
 import { InputError } from '../util/errors.js';
 import type { Handler, Play, Playbook, RoleContext, SerialSpec, Task } from './types.js';
 import { validateSchema } from './schema.js';
 import { findRoleDir, readRole, roleSearchDirs } from './roles.js';
 import { NOTHING_INHERITED, normalizeHandlerList, normalizeTaskList, type Inherited, type TaskLoaderSession, type TaskPlace } from './tasks.js';
-import { isTemplated } from './template.js';
+import { isTemplated } from '../template/index.js';
 import { missingHandler } from './task-refs.js';
 import { toConditions, toEnvironment, toTagList } from './task-values.js';
 import { parseYamlSource, readYamlSource, type YamlPath, type YamlSource } from './yaml-source.js';
@@ -19,9 +18,11 @@ export interface LoadOptions {
   rolesPath?: string[];
   /** directory of the playbook, for role search when loading a task file on its own */
   playbookDir?: string;
-  /** module lookup (defaults to src/modules/registry.ts); tests inject their own */
-  findModule?: (name: string) => ModuleDefinition | undefined;
-  moduleNames?: () => string[];
+  /** module lookup: the registry, injected by the composition root (src/executor/wiring.ts); tests inject their own */
+  findModule: (name: string) => ModuleDefinition | undefined;
+  moduleNames: () => string[];
+  /** ansible.cfg's become / become_user: what a play that sets neither uses */
+  playDefaults?: { become?: boolean; becomeUser?: string };
 }
 
 const ROLE_ENTRY_KEYWORDS = new Set(['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user', 'environment']);
@@ -51,11 +52,15 @@ class LoadSession implements TaskLoaderSession {
   }
 
   findModule(name: string): ModuleDefinition | undefined {
-    return (this.options.findModule ?? registryFindModule)(name);
+    return this.options.findModule(name);
   }
 
   moduleNames(): string[] {
-    return (this.options.moduleNames ?? registryModuleNames)();
+    return this.options.moduleNames();
+  }
+
+  get playDefaults(): { become?: boolean; becomeUser?: string } {
+    return this.options.playDefaults ?? {};
   }
 
   startPlay(): void {
@@ -221,8 +226,8 @@ async function normalizePlay(raw: unknown, source: YamlSource, at: YamlPath, ses
     vars: isMapping(raw.vars) ? raw.vars : {},
     varsFiles: varsFilesOf(raw.vars_files, source, [...at, 'vars_files']).map((file) => resolvePath(file, baseDir)),
     gatherFacts: raw.gather_facts !== false,
-    become: raw.become === true,
-    becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,
+    become: typeof raw.become === 'boolean' ? raw.become : session.playDefaults.become === true,
+    becomeUser: typeof raw.become_user === 'string' ? raw.become_user : session.playDefaults.becomeUser,
     strategy: raw.strategy === 'free' ? 'free' : 'linear',
     serial: toSerial(raw.serial, source, [...at, 'serial']),
     maxFailPercentage: typeof raw.max_fail_percentage === 'number' ? raw.max_fail_percentage : undefined,
@@ -279,13 +284,13 @@ async function loadPlaysFrom(path: string, options: LoadOptions, chain: string[]
   return plays;
 }
 
-export async function loadPlaybook(path: string, options: LoadOptions = {}): Promise<Playbook> {
+export async function loadPlaybook(path: string, options: LoadOptions): Promise<Playbook> {
   const absolute = resolve(path);
   return { path: absolute, plays: await loadPlaysFrom(absolute, options, [absolute]) };
 }
 
 /** A task file on its own (include_tasks at run time): tasks get `role`'s context and resolve relative to the file. */
-export async function loadTaskFile(path: string, role: RoleContext | undefined, options: LoadOptions = {}): Promise<Task[]> {
+export async function loadTaskFile(path: string, role: RoleContext | undefined, options: LoadOptions): Promise<Task[]> {
   const absolute = resolve(path);
   const session = new LoadSession(options, options.playbookDir);
   const source = await readYamlSource(absolute);
@@ -297,7 +302,7 @@ export async function loadRoleForInclude(
   name: string,
   tasksFrom: string | undefined,
   fromDir: string,
-  options: LoadOptions = {},
+  options: LoadOptions,
 ): Promise<{ role: RoleContext; tasks: Task[]; handlers: Handler[] }> {
   const session = new LoadSession(options, options.playbookDir ?? fromDir);
   const where = { file: fromDir };

@@ -2,7 +2,7 @@
 // `notify:` naming a handler, `--start-at-task` naming a task. The executor answers the same questions at run time
 // (src/executor/handlers.ts, src/executor/block.ts); these are the load-time answers, kept to the same rules.
 import type { Handler, Play, Task } from './types.js';
-import { isTemplated } from './template.js';
+import { isTemplated } from '../template/index.js';
 
 /** What a handler answers to: its `listen` topics, its name, and `role : name` for a role's handler. */
 export function handlerNames(handler: Handler): string[] {

@@ -3,6 +3,7 @@ import { isMap, isSeq, LineCounter, type Document, type Node as YamlNode, isPair
 import { InputError, type SourceLocation } from '../util/errors.js';
 import { readInputText } from '../util/input-file.js';
 import { parseCheckedYaml } from '../util/yaml-checked.js';
+import { decryptFileText, INLINE_VAULT_ERROR, vaultYamlTag } from '../vault/session.js';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -70,16 +71,18 @@ const customTags = (tags: Tags): Tags => [...pyyamlBooleans, ...tags.filter((tag
 /** Parse YAML text the way Ansible reads it (YAML 1.1 as PyYAML: yes/no are booleans, 0644 is octal, `<<` merges). */
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lines = new LineCounter();
+  const tags = (defaults: Tags): Tags => [...customTags(defaults), vaultYamlTag(file)];
   // duplicate keys: Ansible's warning, the last value wins; unknown tags, depth and alias bombs: refused
-  const { doc: document } = parseCheckedYaml(text, file, { lineCounter: lines, version: '1.1', merge: true, prettyErrors: false, customTags, duplicateKeys: 'warn' });
+  const { doc: document } = parseCheckedYaml(text, file, { lineCounter: lines, version: '1.1', merge: true, prettyErrors: false, customTags: tags, duplicateKeys: 'warn' });
   const first = document.errors[0];
   if (first !== undefined) {
     const { line, col } = lines.linePos(first.pos[0]);
-    throw new InputError(`invalid YAML: ${first.message.split('\n')[0] ?? first.message}`, { file, line, column: col });
+    const message = first.message.split('\n')[0] ?? first.message;
+    throw new InputError(message.startsWith(INLINE_VAULT_ERROR) ? message : `invalid YAML: ${message}`, { file, line, column: col });
   }
   return new YamlSource(file, document.toJS({ maxAliasCount: -1 }) as unknown, document, lines);
 }
 
 export async function readYamlSource(file: string): Promise<YamlSource> {
-  return parseYamlSource(file, await readInputText(file));
+  return parseYamlSource(file, decryptFileText(await readInputText(file), file));
 }

@@ -2,7 +2,8 @@
 // Secrets are registered by value (vault-ish variables, passwords given on the command line); every string a reporter
 // emits passes through redact(). Results of `no_log: true` tasks lose everything but who/what/status.
 import { quote } from '../util/shell.js';
-import type { TaskResult } from './result.js';
+import type { TaskResult } from '../types/result.js';
+import { unboxUnsafe } from '../util/unsafe.js';
 
 export const REDACTED = '********';
 
@@ -17,6 +18,8 @@ const MIN_VAR_SECRET_LENGTH = 4;
 
 export class Redactor {
   private readonly secrets = new Set<string>();
+  /** plaintexts of vault-encrypted values: a result that carries one is hidden whole, as with no_log */
+  private readonly vaultSecrets = new Set<string>();
   /** longest first, so that a secret containing another one is replaced whole */
   private ordered: string[] = [];
 
@@ -33,12 +36,29 @@ export class Redactor {
     if (added) this.ordered = [...this.secrets].sort((a, b) => b.length - a.length);
   }
 
+  /** A decrypted vault value: redacted like any secret, and it makes the results that carry it no_log-like. */
+  addVaultSecret(value: string): void {
+    if (value === '') return;
+    this.vaultSecrets.add(value);
+    this.addSecret(value);
+  }
+
+  private carriesVaultSecret(result: TaskResult): boolean {
+    if (this.vaultSecrets.size === 0) return false;
+    const text = JSON.stringify(result);
+    for (const secret of this.vaultSecrets) {
+      if (text.includes(JSON.stringify(secret).slice(1, -1))) return true;
+    }
+    return false;
+  }
+
   /** Registers the string values (>= 4 characters) of variables named like secrets, at any depth. */
   addSecretsFromVars(vars: Record<string, unknown>): void {
     this.collect(vars, false);
   }
 
-  private collect(value: unknown, underSecretName: boolean): void {
+  private collect(input: unknown, underSecretName: boolean): void {
+    const value = unboxUnsafe(input);
     if (typeof value === 'string') {
       if (underSecretName && value.length >= MIN_VAR_SECRET_LENGTH) this.addSecret(value);
       return;
@@ -72,7 +92,8 @@ export class Redactor {
     return this.redactUnknown(value) as T;
   }
 
-  private redactUnknown(value: unknown): unknown {
+  private redactUnknown(input: unknown): unknown {
+    const value = unboxUnsafe(input); // host text boxed as a variable's value is reported as its text
     if (typeof value === 'string') return this.redact(value);
     if (Array.isArray(value)) return value.map((item) => this.redactUnknown(item));
     if (value !== null && typeof value === 'object') {
@@ -86,7 +107,7 @@ export class Redactor {
   }
 
   redactResult(result: TaskResult): TaskResult {
-    if (result.noLog) {
+    if (result.noLog || this.carriesVaultSecret(result)) {
       const hidden: TaskResult = {
         host: result.host,
         task: this.redact(result.task),

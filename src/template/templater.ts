@@ -1,0 +1,308 @@
+// Ansible-compatible templating on nunjucks (a maintained Jinja2 port): what the executor uses to render task
+// arguments, `when:` conditions, loops and template files, per host, at run time.
+//   render(value, vars)      deep: a string that is exactly "{{ expr }}" returns the native value (list, dict, number)
+//   renderString(text, vars) always a string (template files, names)
+//   evaluate(expr, vars)     a bare Jinja expression (loop:, until:, registered-var access)
+//   test(expr, vars)         Ansible's conditional (`when:`, `failed_when:`, `changed_when:`)
+// Templates compile once per distinct text (cached): the hot path is thousands of hosts x tasks.
+// Variables are LAZY: a var whose value is itself a template renders when first read (per call), loops are errors.
+// Host data (src/util/unsafe.ts) is never rendered; a render that reads it is marked, and renderKeepingUnsafe()
+// hands that mark on to whatever stores the result (set_fact, loop items), as Ansible keeps its values unsafe.
+// Everything a template can touch goes through the sandbox (sandbox.ts).
+import nunjucks from 'nunjucks';
+import { environmentInternals, nunjucksInternals } from './nunjucks-internals.js';
+import type { Vars } from '../types/vars.js';
+import { TemplateError } from './errors.js';
+import { TemplateUndefined, UndefinedVariableError } from './undefined.js';
+import { installAirlockRuntime, withScope, type VariableScope } from './runtime.js';
+import { currentVariableScope } from './runtime.js';
+import { ACCEPTS_UNDEFINED, buildFilters, type FilterFunction, type TestFunction } from './filters.js';
+import { TESTS_ACCEPTING_UNDEFINED, buildTests } from './tests.js';
+import { buildGlobals, sandboxedGlobals } from './globals.js';
+import { toNunjucksSyntax } from './syntax.js';
+import { isMapping, pyTruthy } from './python-values.js';
+import { allowCall } from './sandbox.js';
+import { isUnsafe, toUnsafe, unboxUnsafe, UnsafeText } from '../util/unsafe.js';
+
+export { TemplateError } from './errors.js';
+export { OMIT, isOmitted } from './globals.js';
+
+export interface Templater {
+  render(value: unknown, vars: Vars): unknown;
+  /**
+   * As render(), for values that are STORED as variables (set_fact's arguments, a loop's list): a result built from
+   * host data comes back unsafe (an UnsafeText or a marked copy), judged per key when `value` is a mapping.
+   */
+  renderKeepingUnsafe(value: unknown, vars: Vars): unknown;
+  renderString(template: string, vars: Vars): string;
+  evaluate(expression: string, vars: Vars): unknown;
+  test(expression: string, vars: Vars): boolean;
+}
+
+export interface TemplaterOptions {
+  /** compile each distinct template once (default true); false only to measure what the cache saves */
+  cache?: boolean;
+  /** maximum number of cached compiled templates before the cache is flushed */
+  cacheSize?: number;
+}
+
+/** True when a string has Jinja syntax; everything else is returned untouched (and fast). */
+export function isTemplated(text: string): boolean {
+  return text.includes('{{') || text.includes('{%') || text.includes('{#');
+}
+
+/** Does a value contain any template that rendering would change? Host data never does: it is not rendered. */
+export function containsTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return isTemplated(value);
+  if (typeof value !== 'object' || value === null || isUnsafe(value)) return false;
+  if (Array.isArray(value)) return value.some(containsTemplate);
+  return Object.values(value).some(containsTemplate);
+}
+
+/** Variables the executor provides that are never templates themselves (and may be large). */
+const NEVER_TEMPLATED = new Set(['hostvars', 'groups', 'ansible_facts', 'play_hosts', 'ansible_play_hosts', 'ansible_play_batch']);
+
+interface Compiled {
+  render(context: Record<string, unknown>): string;
+}
+
+const NOTHING_CAPTURED = Symbol('nothing captured');
+
+/** "{{ expr }}" with nothing around it: Ansible returns the expression's native value. */
+function singleExpression(text: string): string | undefined {
+  const match = /^\{\{(?!-)([\s\S]*?)(?<!-)\}\}$/.exec(text);
+  const inner = match?.[1];
+  if (inner === undefined || inner.includes('{{') || inner.includes('{%')) return undefined;
+  return inner.trim();
+}
+
+function rootCause(error: unknown): unknown {
+  let current: unknown = error;
+  for (let depth = 0; depth < 10; depth += 1) {
+    if (current instanceof TemplateError || current instanceof UndefinedVariableError) return current;
+    if (!(current instanceof Error) || current.cause === undefined) return current;
+    current = current.cause;
+  }
+  return current;
+}
+
+export function createTemplater(options: TemplaterOptions = {}): Templater {
+  installAirlockRuntime();
+  const useCache = options.cache ?? true;
+  const cacheSize = options.cacheSize ?? 20_000;
+  const env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, trimBlocks: true, dev: true });
+  let captured: unknown = NOTHING_CAPTURED;
+
+  const internals = environmentInternals(env);
+  const ownEntry = <T>(table: Record<string, T>, kind: string, name: string): T => {
+    if (!Object.prototype.hasOwnProperty.call(table, name)) throw new Error(`no ${kind} named '${name}'`);
+    return table[name] as T;
+  };
+  // by name, from airlock's own tables only: `x | constructor` must not find Object.prototype.constructor
+  internals.getFilter = (name) => ownEntry(internals.filters, 'filter', name);
+  internals.getTest = (name) => ownEntry(internals.tests, 'test', name);
+  const filters = buildFilters({ filter: internals.getFilter, test: internals.getTest });
+  const safeString = nunjucksInternals().runtime.SafeString;
+  // nunjucks' own filters (indent, dictsort, batch, ...) stay available, with Ansible's undefined handling.
+  const allFilters: Record<string, FilterFunction> = { ...internals.filters, ...filters };
+  for (const [name, filter] of Object.entries(allFilters)) {
+    env.addFilter(name, function airlockFilter(this: unknown, input: unknown, ...rawArgs: unknown[]) {
+      // a variable's boxed host text (hostvars[h].x inside a dict) reaches a filter as its text
+      const value = unboxUnsafe(input);
+      const args = rawArgs.map(unboxUnsafe);
+      if (value instanceof TemplateUndefined && !ACCEPTS_UNDEFINED.has(name)) throw value.toError();
+      // a function is not data: no filter may read its source, name or properties
+      if (typeof value === 'function' || args.some((arg) => typeof arg === 'function')) throw new Error(`filter '${name}': a function is not a value`);
+      const result = filter.call(this, value, ...args);
+      return result instanceof safeString ? String(result) : result;
+    });
+  }
+  const allTests: Record<string, TestFunction> = { ...internals.tests, ...buildTests() };
+  for (const [name, test] of Object.entries(allTests)) {
+    internals.addTest(name, function airlockTest(this: unknown, input: unknown, ...args: unknown[]) {
+      const value = unboxUnsafe(input);
+      if (value instanceof TemplateUndefined && !TESTS_ACCEPTING_UNDEFINED.has(name)) throw value.toError();
+      return test.call(this, value, ...args.map(unboxUnsafe));
+    });
+  }
+  // nunjucks' own range/cycler/joiner are replaced: the sandbox's versions are bounded and expose only callables
+  const globals: Record<string, unknown> = { ...sandboxedGlobals(), ...buildGlobals(currentVariableScope) };
+  globals['__airlock_capture'] = (value: unknown) => {
+    captured = value;
+    return '';
+  };
+  for (const name of Object.keys(internals.globals)) delete internals.globals[name];
+  for (const [name, value] of Object.entries(globals)) {
+    env.addGlobal(name, typeof value === 'function' ? allowCall(value as (...args: never[]) => unknown) : value);
+  }
+
+  const cache = new Map<string, Compiled>();
+  function compile(source: string): Compiled {
+    let compiled = useCache ? cache.get(source) : undefined;
+    if (compiled === undefined) {
+      compiled = new nunjucks.Template(toNunjucksSyntax(source), env, undefined, true) as unknown as Compiled;
+      if (useCache) {
+        if (cache.size >= cacheSize) cache.clear();
+        cache.set(source, compiled);
+      }
+    }
+    return compiled;
+  }
+
+  /** Resolves the task's variables on first access, rendering those that are templates (per top-level call). */
+  class LazyScope implements VariableScope {
+    private readonly resolved = new Map<string, unknown>();
+    private readonly resolving: string[] = [];
+    /** one flag per render in progress, innermost last: did it read host data? */
+    private readonly taint: boolean[] = [];
+    /** lazily rendered variables whose value was built from host data */
+    private readonly unsafeNames = new Set<string>();
+    constructor(private readonly vars: Vars) {}
+    has(name: string): boolean {
+      return Object.prototype.hasOwnProperty.call(this.vars, name);
+    }
+    noteUnsafe(): void {
+      // every enclosing render uses what the innermost one produced
+      this.taint.fill(true);
+    }
+    /** Run one render and say whether it read host data. */
+    tracked<T>(render: () => T): { value: T; unsafe: boolean } {
+      this.taint.push(false);
+      try {
+        const value = render();
+        return { value, unsafe: this.taint[this.taint.length - 1] === true };
+      } finally {
+        this.taint.pop();
+      }
+    }
+    get(name: string): unknown {
+      const raw = this.vars[name];
+      if (raw instanceof UnsafeText || isUnsafe(raw)) {
+        this.noteUnsafe();
+        return raw instanceof UnsafeText ? raw.text : raw;
+      }
+      if (this.resolved.has(name)) {
+        if (this.unsafeNames.has(name)) this.noteUnsafe();
+        return this.resolved.get(name);
+      }
+      if (NEVER_TEMPLATED.has(name)) return raw;
+      if (!containsTemplate(raw)) {
+        this.resolved.set(name, raw); // a large plain dict is scanned once per render, not once per access
+        return raw;
+      }
+      const loopStart = this.resolving.indexOf(name);
+      if (loopStart >= 0) {
+        const chain = [...this.resolving.slice(loopStart), name].join(' -> ');
+        throw new TemplateError(String(raw), new Error(`recursive loop detected in template: variable ${chain}`));
+      }
+      this.resolving.push(name);
+      try {
+        const { value, unsafe } = this.tracked(() => renderDeep(raw, this));
+        this.resolved.set(name, value);
+        if (unsafe) {
+          this.unsafeNames.add(name);
+          this.noteUnsafe();
+        }
+        return value;
+      } finally {
+        this.resolving.pop();
+      }
+    }
+  }
+
+  function run<T>(source: string, scope: VariableScope, body: () => T): T {
+    try {
+      return withScope(scope, body);
+    } catch (error) {
+      const cause = rootCause(error);
+      if (cause instanceof TemplateError) throw cause;
+      throw new TemplateError(source, cause);
+    }
+  }
+
+  function evaluateIn(expression: string, scope: VariableScope, source: string): unknown {
+    return run(source, scope, () => {
+      const compiled = compile(`{{ __airlock_capture((${expression})) }}`);
+      captured = NOTHING_CAPTURED;
+      compiled.render({});
+      const value = captured;
+      captured = NOTHING_CAPTURED;
+      if (value === NOTHING_CAPTURED) throw new Error('expression produced no value');
+      if (value instanceof TemplateUndefined) throw value.toError();
+      if (typeof value === 'function') throw new Error(`'${expression.trim()}' is a function, not a value`);
+      return value;
+    });
+  }
+
+  function renderText(text: string, scope: VariableScope): unknown {
+    if (!isTemplated(text)) return text;
+    const expression = singleExpression(text);
+    if (expression !== undefined && expression !== '') {
+      try {
+        compile(`{{ __airlock_capture((${expression})) }}`);
+      } catch {
+        return renderToString(text, scope); // e.g. "{{ a }} and {{ b }}": not one expression after all
+      }
+      return evaluateIn(expression, scope, text);
+    }
+    return renderToString(text, scope);
+  }
+
+  function renderToString(text: string, scope: VariableScope): string {
+    if (!isTemplated(text)) return text;
+    return run(text, scope, () => compile(text).render({}));
+  }
+
+  function renderDeep(value: unknown, scope: VariableScope): unknown {
+    if (typeof value === 'string') return renderText(value, scope);
+    if (value instanceof UnsafeText) {
+      scope.noteUnsafe();
+      return value.text;
+    }
+    if (!containsTemplate(value)) return value;
+    if (Array.isArray(value)) return value.map((item) => renderDeep(item, scope));
+    if (isMapping(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderDeep(item, scope)]));
+    return value;
+  }
+
+  /** `when: "{{ x }}"` is `x`; `when: "{{ a }} == 1"` renders the braces first (as Ansible, with its warning). */
+  function bareExpression(expression: string, scope: VariableScope): string {
+    const trimmed = expression.trim();
+    const single = singleExpression(trimmed);
+    if (single !== undefined) return single;
+    return trimmed.includes('{{') ? renderToString(trimmed, scope) : trimmed;
+  }
+
+  /** A rendered value to store: unsafe when its render read host data. */
+  function keepUnsafe(value: unknown, scope: LazyScope): unknown {
+    const { value: rendered, unsafe } = scope.tracked(() => renderDeep(value, scope));
+    return unsafe ? toUnsafe(rendered) : rendered;
+  }
+
+  return {
+    render: (value, vars) => renderDeep(value, new LazyScope(vars)),
+    renderKeepingUnsafe: (value, vars) => {
+      const scope = new LazyScope(vars);
+      if (!isMapping(value) || isUnsafe(value)) return keepUnsafe(value, scope);
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, keepUnsafe(item, scope)]));
+    },
+    renderString: (template, vars) => renderToString(template, new LazyScope(vars)),
+    evaluate: (expression, vars) => {
+      const scope = new LazyScope(vars);
+      return evaluateIn(bareExpression(expression, scope), scope, expression);
+    },
+    test: (expression, vars) => {
+      const scope = new LazyScope(vars);
+      return conditionalTruth(evaluateIn(bareExpression(expression, scope), scope, expression));
+    },
+  };
+}
+
+
+const FALSE_WORDS = new Set(['false', 'no', 'off', '0', 'n', 'f', 'none', '']);
+
+/** Ansible's `when:` on a value: a string 'false'/'no'/'off'/'0' is false, as a bare `when: var` expects. */
+export function conditionalTruth(value: unknown): boolean {
+  if (typeof value === 'string') return !FALSE_WORDS.has(value.trim().toLowerCase());
+  return pyTruthy(value);
+}
