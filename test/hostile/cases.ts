@@ -48,6 +48,8 @@ export const CASES: HostileCase[] = [
   { kind: 'special file', name: 'a FIFO as the inventory', args: ['inventory', '-i', 'inv.fifo', '--list'], files: { 'inv.fifo': { fifo: true } }, code: 1, stderr: ['inv.fifo', 'is a FIFO'] },
   { kind: 'special file', name: 'a FIFO as --limit @file', args: ['run', 'play.yml', '-i', 'inv.yml', '--list-hosts', '--limit', '@hosts.fifo'], files: { 'play.yml': PLAY, 'inv.yml': INVENTORY, 'hosts.fifo': { fifo: true } }, code: 1, stderr: ['hosts.fifo', 'is a FIFO'] },
   { kind: 'special file', name: 'a directory as the playbook (no EISDIR)', args: ['run', 'sub', '--syntax-check'], files: { sub: { dir: true } }, code: 1, stderr: ['sub', 'is a directory'], forbid: ['EISDIR'] },
+  { kind: 'special file', name: 'a FIFO as ansible.cfg in the working directory', args: ['run', 'play.yml', '--syntax-check'], files: { 'play.yml': PLAY, 'ansible.cfg': { fifo: true } }, code: 1, stderr: ['ansible.cfg: cannot read configuration file: is a FIFO'] },
+  { kind: 'special file', name: 'a FIFO as a play\'s vars_files entry', args: ['run', 'play.yml', '-i', 'inv.yml', '--output', 'plain'], files: { 'play.yml': '- hosts: all\n  gather_facts: false\n  vars_files: [v.yml]\n  tasks: []\n', 'v.yml': { fifo: true }, 'inv.yml': INVENTORY }, code: 1, stderr: ['v.yml: cannot read vars file: is a FIFO'] },
   { kind: 'special file', name: 'a FIFO as a role task file', args: ['run', 'play.yml', '--syntax-check'], files: { 'play.yml': '- hosts: all\n  roles: [web]\n', 'roles/web/tasks/main.yml': { fifo: true } }, code: 1, stderr: ['main.yml', 'is a FIFO'] },
 
   // size limit
