@@ -143,8 +143,8 @@ export async function runCommand(playbookArgs: string[], options: RunCliOptions,
     ...(settings === undefined ? {} : { playDefaults: settings.playDefaults }),
   };
   const playbooks: Playbook[] = await loadPlaybooks(playbookPaths, loadOptions);
-  if (options.startAtTask !== undefined) checkStartAtTask(options.startAtTask, playbooks);
   await decryptVarsFilesEarly(playbooks);
+  if (options.startAtTask !== undefined) checkStartAtTask(options.startAtTask, playbooks);
   if (options.syntaxCheck) {
     for (const path of playbookArgs) stream.write(`\nplaybook: ${path}\n`);
     return ExitCode.ok;

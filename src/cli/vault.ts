@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { listSetting, stringSetting, type AirlockConfig } from '../config/load.js';
-import { shlexSplit } from '../inventory/python-shlex.js';
+import { shlexSplit } from '../parsing/shlex.js';
 import { InputError } from '../util/errors.js';
 import { formatInlineVault, parseEnvelope, DEFAULT_VAULT_ID } from '../vault/format.js';
 import { encryptWith, VaultKeyring, type VaultSecret } from '../vault/keyring.js';

@@ -4,6 +4,7 @@
 import { InputError } from '../util/errors.js';
 import type { LoadedGroup, LoadedInventory } from './inventory.js';
 import type { Vars } from './types.js';
+import { UnsafeText } from '../util/unsafe.js';
 
 /** Variables ansible-inventory never prints (magic and internal variables). */
 const INTERNAL_VARS = new Set([
@@ -92,9 +93,13 @@ export function inventoryGraph(inventory: LoadedInventory, start = 'all', showVa
   return walk(start, 0).join('\n');
 }
 
-/** json.dumps(value, sort_keys=True, indent=4, ensure_ascii=False), as ansible-inventory prints. */
+/**
+ * json.dumps(value, sort_keys=True, indent=4, ensure_ascii=False), as ansible-inventory prints; an !unsafe value
+ * prints as Ansible's encoder writes it: {"__ansible_unsafe": "..."}.
+ */
 export function pythonJson(value: unknown): string {
   const sortKeys = (v: unknown): unknown => {
+    if (v instanceof UnsafeText) return { __ansible_unsafe: v.text };
     if (Array.isArray(v)) return v.map(sortKeys);
     if (v !== null && typeof v === 'object') {
       return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
@@ -105,7 +110,8 @@ export function pythonJson(value: unknown): string {
 }
 
 /** Python's repr() of a string: single quotes unless the text has ' and no ". */
-function pythonRepr(value: unknown): string {
+function pythonRepr(input: unknown): string {
+  const value = input instanceof UnsafeText ? input.text : input;
   if (typeof value === 'string') {
     const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
     let out = '';
@@ -126,6 +132,7 @@ function pythonRepr(value: unknown): string {
 
 /** Python's str(): what `--graph --vars` shows. Integral floats print as ints (JS cannot tell 1.0 from 1). */
 export function pythonStr(value: unknown): string {
+  if (value instanceof UnsafeText) return value.text;
   if (value === null || value === undefined) return 'None';
   if (value === true) return 'True';
   if (value === false) return 'False';

@@ -28,7 +28,8 @@ export const debugModule: ModuleDefinition = {
         }
         return { changed: false, data: { [variable]: value } };
       }
-      const msg = args['msg'] ?? 'Hello world!';
+      // `msg: "{{ none }}"` shows null, as Ansible does; only a missing msg is the greeting
+      const msg = args['msg'] === undefined ? 'Hello world!' : args['msg'];
       const result: ModuleResult = { changed: false, msg: typeof msg === 'string' ? msg : JSON.stringify(msg, null, 2) };
       // Non-string messages (lists, dicts) are kept structured for the JSON report.
       if (typeof msg !== 'string') result.data = { msg };

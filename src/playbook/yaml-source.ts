@@ -1,9 +1,10 @@
 // A parsed YAML file that remembers where every value came from, so that errors name file:line:column.
-import { isMap, isSeq, LineCounter, type Document, type Node as YamlNode, isPair, isScalar, type ScalarTag, type Tags } from 'yaml';
+import { isMap, isSeq, LineCounter, type Document, type Node as YamlNode, isPair, isScalar } from 'yaml';
 import { InputError, type SourceLocation } from '../util/errors.js';
+import { decryptFileText, INLINE_VAULT_ERROR } from '../vault/session.js';
+import { ansibleYamlOptions } from '../parsing/yaml-schema.js';
 import { readInputText } from '../util/input-file.js';
 import { parseCheckedYaml } from '../util/yaml-checked.js';
-import { decryptFileText, INLINE_VAULT_ERROR, vaultYamlTag } from '../vault/session.js';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -57,23 +58,11 @@ export class YamlSource {
   }
 }
 
-// PyYAML's YAML 1.1 booleans: yes/no/on/off/true/false. The `yaml` package's 1.1 schema also takes y/n, which
-// would turn `name: y` into true where Ansible keeps the string.
-const BOOL_TAG = 'tag:yaml.org,2002:bool';
-const pyyamlBooleans: ScalarTag[] = [
-  { identify: (v) => v === true, default: true, tag: BOOL_TAG, test: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/, resolve: () => true },
-  { identify: (v) => v === false, default: true, tag: BOOL_TAG, test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/, resolve: () => false },
-];
-// ansible's `!unsafe` (a string never templated) is known here so that it is not refused as an unknown tag
-const unsafeTag: ScalarTag = { tag: '!unsafe', resolve: (s) => s };
-const customTags = (tags: Tags): Tags => [...pyyamlBooleans, ...tags.filter((tag) => typeof tag === 'string' || tag.tag !== BOOL_TAG), unsafeTag];
-
-/** Parse YAML text the way Ansible reads it (YAML 1.1 as PyYAML: yes/no are booleans, 0644 is octal, `<<` merges). */
+/** Parse YAML text the way Ansible reads it (src/parsing/yaml-schema.ts, the schema every loader shares). */
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lines = new LineCounter();
-  const tags = (defaults: Tags): Tags => [...customTags(defaults), vaultYamlTag(file)];
   // duplicate keys: Ansible's warning, the last value wins; unknown tags, depth and alias bombs: refused
-  const { doc: document } = parseCheckedYaml(text, file, { lineCounter: lines, version: '1.1', merge: true, prettyErrors: false, customTags: tags, duplicateKeys: 'warn' });
+  const { doc: document } = parseCheckedYaml(text, file, { lineCounter: lines, prettyErrors: false, duplicateKeys: 'warn', ...ansibleYamlOptions(text, file) });
   const first = document.errors[0];
   if (first !== undefined) {
     const { line, col } = lines.linePos(first.pos[0]);

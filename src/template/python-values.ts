@@ -35,6 +35,8 @@ export function pyStr(value: unknown): string {
   // never a function's source: templates may call functions, not read them
   if (typeof defined === 'function') return '<function>';
   if (Array.isArray(defined) || isMapping(defined)) return pyRepr(defined);
+  // Python's str() of a float's infinities and NaN
+  if (typeof defined === 'number' && !Number.isFinite(defined)) return Number.isNaN(defined) ? 'nan' : defined > 0 ? 'inf' : '-inf';
   return String(defined);
 }
 

@@ -99,7 +99,11 @@ function wrapRuntime(runtime: Runtime): void {
   runtime.airlockDict = buildDict;
 
   const originalSuppress = runtime.suppressValue.bind(runtime);
-  runtime.suppressValue = (value, autoescape) => (currentScope() === undefined ? originalSuppress(value, autoescape) : pyStr(value));
+  // Ansible's finalize: None writes nothing into a string ("a{{ none }}b" is "ab"); everything else is Python's str()
+  runtime.suppressValue = (value, autoescape) => {
+    if (currentScope() === undefined) return originalSuppress(value, autoescape);
+    return value === null ? '' : pyStr(value);
+  };
 
   const originalFromIterator = runtime.fromIterator.bind(runtime);
   runtime.fromIterator = (value) => {

@@ -2,14 +2,10 @@
 // values, loops, verbosity, consecutive unnamed tasks) run by ansible-playbook and by airlock on the local connection
 // must print the same play output, line for line, at the default verbosity and at -v.
 import { expect } from 'chai';
-import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'airlock.js');
+import { runWithAnsibleAndAirlock, type BothRuns } from '../../support/ansible-oracle.js';
 
 const INVENTORY = 'all:\n  hosts:\n    localhost:\n      ansible_connection: local\n';
 
@@ -40,14 +36,6 @@ const PLAYBOOK = `
     - debug: {msg: "{{ nested.a }}"}
 `;
 
-/** The play's output: from the first PLAY line to the recap (which has its own tests), without colours. */
-function playOutput(stdout: string): string {
-  const start = stdout.indexOf('PLAY [');
-  const end = stdout.indexOf('PLAY RECAP');
-  if (start < 0 || end < 0) throw new Error(`no play output in:\n${stdout}`);
-  return stdout.slice(start, end).trimEnd();
-}
-
 describe('debug output is what ansible-playbook prints (golden output from Ansible itself)', function () {
   this.timeout(120_000);
   let work: string;
@@ -59,14 +47,7 @@ describe('debug output is what ansible-playbook prints (golden output from Ansib
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  async function both(verbose: string[]): Promise<{ ansible: string; airlock: string }> {
-    const env = { ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0', ANSIBLE_STDOUT_CALLBACK: 'default', ANSIBLE_CONFIG: join(work, 'none.cfg'), CI: 'true' };
-    const ansible = await execa('ansible-playbook', ['-i', 'inventory.yml', 'site.yml', ...verbose], { cwd: work, env, reject: false });
-    expect(ansible.exitCode, ansible.stdout + ansible.stderr).to.equal(0);
-    const airlock = await execa('node', [BIN, 'run', 'site.yml', '-i', 'inventory.yml', '--output', 'plain', ...verbose], { cwd: work, env, reject: false });
-    expect(airlock.exitCode, airlock.stdout + airlock.stderr).to.equal(0);
-    return { ansible: playOutput(ansible.stdout), airlock: playOutput(airlock.stdout) };
-  }
+  const both = (verbose: string[]): Promise<BothRuns> => runWithAnsibleAndAirlock(work, 'inventory.yml', 'site.yml', verbose);
 
   it('at the default verbosity', async () => {
     const { ansible, airlock } = await both([]);

@@ -1,0 +1,32 @@
+// Ansible as the oracle: run the same playbook with ansible-playbook and with airlock (the built CLI), in the same
+// directory, and hand back each one's play output (from the first PLAY line to the recap, without colours).
+// A missing ansible-playbook is a failure, never a skip: CI installs ansible-core.
+import { expect } from 'chai';
+import { execa } from 'execa';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../../bin/airlock.js', import.meta.url));
+
+/** The play's output: from the first PLAY line up to the recap (which has its own tests). */
+export function playOutput(stdout: string): string {
+  const start = stdout.indexOf('PLAY [');
+  const end = stdout.indexOf('PLAY RECAP');
+  if (start < 0 || end < 0) throw new Error(`no play output in:\n${stdout}`);
+  return stdout.slice(start, end).trimEnd();
+}
+
+export interface BothRuns {
+  ansible: string;
+  airlock: string;
+}
+
+/** `ansible-playbook -i INVENTORY PLAYBOOK ARGS` and `airlock run PLAYBOOK -i INVENTORY ARGS`, both expected to exit 0. */
+export async function runWithAnsibleAndAirlock(dir: string, inventory: string, playbook: string, args: string[] = []): Promise<BothRuns> {
+  const env = { ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0', ANSIBLE_STDOUT_CALLBACK: 'default', ANSIBLE_CONFIG: join(dir, 'no-such.cfg'), CI: 'true' };
+  const ansible = await execa('ansible-playbook', ['-i', inventory, playbook, ...args], { cwd: dir, env, reject: false });
+  expect(ansible.exitCode, `ansible-playbook: ${ansible.stdout}${ansible.stderr}`).to.equal(0);
+  const airlock = await execa('node', [BIN, 'run', playbook, '-i', inventory, '--output', 'plain', ...args], { cwd: dir, env, reject: false });
+  expect(airlock.exitCode, `airlock: ${airlock.stdout}${airlock.stderr}`).to.equal(0);
+  return { ansible: playOutput(ansible.stdout), airlock: playOutput(airlock.stdout) };
+}
