@@ -2,7 +2,7 @@
 // checked before the run instead, so that a wrong password is the usual input error (exit 1, nothing run on any
 // host) rather than a failure on every host of the play.
 import { readInputText } from '../util/input-file.js';
-import { loadVarsFile } from '../inventory/yaml-load.js';
+import { loadVarsFile } from '../parsing/yaml-load.js';
 import type { Playbook } from '../playbook/types.js';
 import { isVaulted } from '../vault/format.js';
 

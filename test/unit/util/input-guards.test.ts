@@ -5,7 +5,7 @@ import { jsonSyntaxError } from '../../../src/util/json-syntax.js';
 import { decodeUtf8 } from '../../../src/util/input-file.js';
 import { inputLimits } from '../../../src/util/limits.js';
 import { setWarningSink } from '../../../src/util/warnings.js';
-import { parseCheckedYaml } from '../../../src/util/yaml-checked.js';
+import { parseCheckedYaml } from '../../../src/parsing/yaml-checked.js';
 import { InputError } from '../../../src/util/errors.js';
 
 function thrown(run: () => unknown): InputError {
