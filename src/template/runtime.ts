@@ -215,23 +215,20 @@ function patchCompiler(proto: CompilerPrototype): void {
       this._emit('; })');
     };
   proto.compileAnd = shortCircuit('airlockAnd');
-  // Python's + concatenates lists ([1] + [2] == [1, 2]); JavaScript's would make the string "12".
-  proto.compileAdd = function compileAdd(node, frame) {
-    this._emit('runtime.airlockAdd(');
-    this.compile(node.left, frame);
-    this._emit(', ');
-    this.compile(node.right, frame);
-    this._emit(')');
-  };
   proto.compileOr = shortCircuit('airlockOr');
-  // Python's * repeats strings and lists ('=' * 5); JavaScript's would give NaN
-  proto.compileMul = function compileMul(node, frame) {
-    this._emit('runtime.airlockMul(');
-    this.compile(node.left, frame);
-    this._emit(', ');
-    this.compile(node.right, frame);
-    this._emit(')');
-  };
+  /** `left OP right` as runtime.HELPER(left, right): Python's operator where JavaScript's means something else. */
+  const pythonOperator = (helper: string): Emitter =>
+    function emit(node, frame) {
+      this._emit(`runtime.${helper}(`);
+      this.compile(node.left, frame);
+      this._emit(', ');
+      this.compile(node.right, frame);
+      this._emit(')');
+    };
+  // Python's + concatenates lists ([1] + [2] == [1, 2]); JavaScript's would make the string "12".
+  proto.compileAdd = pythonOperator('airlockAdd');
+  // Python's * repeats strings and lists ('=' * 5); JavaScript's would give NaN.
+  proto.compileMul = pythonOperator('airlockMul');
   // nunjucks 3.2.4 emits test arguments without commas (`is version('2.9', '>')` is a syntax error): separate them.
   proto.compileIs = function compileIs(node, frame) {
     const right = node.right as { name?: { value: string }; value?: string; args?: { children: unknown[] } };
