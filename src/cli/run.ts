@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { loadInventory } from '../inventory/load.js';
-import { parseExtraVars } from '../inventory/extra-vars.js';
+import { parseExtraVars } from '../parsing/extra-vars.js';
 import type { Inventory } from '../inventory/types.js';
 import { DEFAULT_FORKS, type ExecutorOptions } from '../executor/deps.js';
 import { runPlaybooks } from '../executor/run.js';

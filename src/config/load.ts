@@ -3,9 +3,9 @@
 // ensure_type does: booleans loosely (anything not true-ish is False), lists split on commas, paths with ~ and
 // $VARS expanded and made absolute against the directory of the ansible.cfg that set them (the working directory
 // for environment values).
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, normalize, resolve } from 'node:path';
+import { readInputTextSync } from '../util/input-file.js';
 import { InputError, formatLocation } from '../util/errors.js';
 import { definitionOfKey, SETTINGS, type SettingDefinition, type SettingValue } from './definitions.js';
 import { findConfigFile } from './find.js';
@@ -94,13 +94,8 @@ export function loadConfig(options: LoadConfigOptions = {}): AirlockConfig {
   const found = findConfigFile(env, cwd, home);
   let ini: IniFile | undefined;
   if (found.file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(found.file, 'utf8');
-    } catch (error) {
-      throw new InputError(`cannot read the configuration file: ${(error as Error).message}`, { file: found.file });
-    }
-    ini = parseIni(text, found.file);
+    // the one input-file reader: a FIFO or device named ansible.cfg is refused, not waited on
+    ini = parseIni(readInputTextSync(found.file, { what: 'configuration file' }), found.file);
   }
   const settings = new Map<string, SettingInForce>();
   for (const definition of SETTINGS) {

@@ -11,14 +11,7 @@ import { runInclude } from './include.js';
 import { stopped, type Frame, type PlayRuntime } from './runtime.js';
 import { shouldRunForTags } from './tags.js';
 import { varsForTask } from './task.js';
-
-function matchesStartAt(pattern: string, name: string | undefined): boolean {
-  if (name === undefined) return false;
-  if (name === pattern) return true;
-  // Ansible also accepts fnmatch-style patterns
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return regex.test(name);
-}
+import { matchesStartAt } from '../playbook/task-refs.js';
 
 function selectedByTags(rt: PlayRuntime, task: Task, frame: Frame): boolean {
   return shouldRunForTags([...new Set([...frame.tags, ...task.tags])], { only: rt.options.tags, skip: rt.options.skipTags });

@@ -2,23 +2,14 @@
 // implementations (playbook templater and loader, connection pool, module registry, reporters); unit tests pass
 // in-memory fakes. Keeping these narrow is what lets the strategy be tested without SSH.
 import type { Connection } from '../connection/types.js';
+import type { Templater } from '../template/index.js';
 import type { Vars } from '../inventory/types.js';
 import type { ModuleDefinition } from '../modules/lib/types.js';
 import type { Handler, RoleContext, Task } from '../playbook/types.js';
 import type { RunEvent } from '../types/events.js';
 
-/** The subset of src/template/templater.ts that the executor uses. */
-export interface Templater {
-  /** Deep render: a string that is exactly one `{{ expr }}` keeps its native type. */
-  render(value: unknown, vars: Vars): unknown;
-  /** As render(), for values stored as variables: a result built from host data comes back marked unsafe. */
-  renderKeepingUnsafe(value: unknown, vars: Vars): unknown;
-  renderString(template: string, vars: Vars): string;
-  /** A bare Jinja expression (as in `when:`), to its value. */
-  evaluate(expression: string, vars: Vars): unknown;
-  /** A conditional with Ansible's truthiness rules. */
-  test(expression: string, vars: Vars): boolean;
-}
+/** The templater (src/template): render, renderKeepingUnsafe, renderString, evaluate, test. */
+export type { Templater };
 
 /** Run-time loading for dynamic includes and vars_files (src/playbook/load.ts). */
 export interface TaskLoader {

@@ -1,19 +1,11 @@
 // Handlers: notified by changed tasks, run at the end of each play section and on `meta: flush_handlers`, each
 // notified handler once per host, in the order the handlers are defined (not the order of notification), answering
 // to their name, to `role : name`, and to their `listen` topics. Handlers may notify later handlers in the same flush.
-import type { Handler } from '../playbook/types.js';
+import { handlerNames } from '../playbook/task-refs.js';
 import { runActionOnHosts } from './actions.js';
 import type { HostState } from './host-state.js';
 import { rootFrame, stopped, type PlayRuntime } from './runtime.js';
 
-export function handlerNames(handler: Handler): string[] {
-  const names = [...handler.listen];
-  if (handler.name !== undefined) {
-    names.push(handler.name);
-    if (handler.role) names.push(`${handler.role.name} : ${handler.name}`);
-  }
-  return names;
-}
 
 function mayRunHandlers(rt: PlayRuntime, host: HostState): boolean {
   if (host.status === 'active') return true;

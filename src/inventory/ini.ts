@@ -5,7 +5,7 @@ import { InputError, type SourceLocation } from '../util/errors.js';
 import { expandHostPattern, HostRangeError } from './address.js';
 import type { InventoryBuilder } from './builder.js';
 import { hasInvalidGroupChars } from './names.js';
-import { iniValue } from './python-literal.js';
+import { iniValue } from '../parsing/python-literal.js';
 import { shlexSplit, ShlexError } from '../parsing/shlex.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;

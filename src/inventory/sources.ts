@@ -7,7 +7,7 @@ import { parseAddress } from './address.js';
 import type { InventoryBuilder } from './builder.js';
 import { parseIni } from './ini.js';
 import { looksLikeYamlInventory, parseYamlInventory } from './yaml.js';
-import { parseYaml, readText, type LoadedYaml } from './yaml-load.js';
+import { parseYaml, readText, type LoadedYaml } from '../parsing/yaml-load.js';
 
 /** ansible's IGNORED: hidden files, vars dirs, and INVENTORY_IGNORE_EXTS (note: `.ini` files are skipped in a directory). */
 const IGNORED_IN_DIRECTORY = /^\.|^host_vars$|^group_vars$|^vars_plugins$|(?:\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$/;

@@ -4,7 +4,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join } from 'node:path';
 import { InputError } from '../util/errors.js';
-import { loadVarsFile } from './yaml-load.js';
+import { loadVarsFile } from '../parsing/yaml-load.js';
 import type { Vars } from './types.js';
 
 const VARS_EXTENSIONS = ['', '.yml', '.yaml', '.json'];

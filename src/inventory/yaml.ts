@@ -8,7 +8,7 @@ import { InputError } from '../util/errors.js';
 import { expandHostPattern, HostRangeError } from './address.js';
 import type { InventoryBuilder } from './builder.js';
 import { hasInvalidGroupChars } from './names.js';
-import { describeValue, nodeLocation, nodeValue, type LoadedYaml } from './yaml-load.js';
+import { describeValue, nodeLocation, nodeValue, type LoadedYaml } from '../parsing/yaml-load.js';
 
 const GROUP_KEYS = ['hosts', 'vars', 'children'];
 

@@ -216,6 +216,8 @@ export const copyModule: ModuleDefinition = {
       const info = await stat(localPath).catch(() => undefined);
       if (!info) throw new ModuleArgError('copy', `'src' ${src} not found on the controller (looked at ${localPath})`);
       if (info.isDirectory()) return copyTree(ctx, localPath, src, dest, args);
+      // a FIFO or a device would be read forever (copy: src=/dev/zero): only regular files are copied
+      if (!info.isFile()) throw new ModuleArgError('copy', `'src' ${src} is not a regular file or a directory (${localPath})`);
       // a vault-encrypted src goes out decrypted, as in Ansible (the plaintext never touches the controller's disk)
       const vaulted = await readIfVaulted(localPath);
       if (vaulted) return copyContent('copy', ctx, vaulted, dest.endsWith('/') ? remoteJoin(dest, basename(localPath)) : dest, args);

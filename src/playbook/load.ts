@@ -11,7 +11,7 @@ import { NOTHING_INHERITED, normalizeHandlerList, normalizeTaskList, type Inheri
 import { isTemplated } from '../template/index.js';
 import { missingHandler } from './task-refs.js';
 import { toConditions, toEnvironment, toTagList } from './task-values.js';
-import { parseYamlSource, readYamlSource, type YamlPath, type YamlSource } from './yaml-source.js';
+import { parseYamlSource, readYamlSource, type YamlPath, type YamlSource } from '../parsing/yaml-source.js';
 
 export interface LoadOptions {
   /** extra role directories, searched after <playbook dir>/roles and <cwd>/roles */

@@ -8,7 +8,7 @@ import type { Vars } from '../inventory/types.js';
 import { InputError, type SourceLocation } from '../util/errors.js';
 import { validateSchema } from './schema.js';
 import { didYouMean } from './suggest.js';
-import { readYamlSource, type YamlSource } from './yaml-source.js';
+import { readYamlSource, type YamlSource } from '../parsing/yaml-source.js';
 
 export interface RoleOnDisk {
   name: string;

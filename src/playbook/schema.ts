@@ -5,7 +5,7 @@ import type { ModuleDefinition } from '../modules/lib/types.js';
 import { InputError } from '../util/errors.js';
 import { didYouMean } from './suggest.js';
 import { containsTemplate } from '../template/index.js';
-import type { YamlPath, YamlSource } from './yaml-source.js';
+import type { YamlPath, YamlSource } from '../parsing/yaml-source.js';
 
 const stringList = { oneOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'number'] } }] };
 const condition = { oneOf: [{ type: ['string', 'boolean', 'number'] }, { type: 'array', items: { type: ['string', 'boolean', 'number'] } }] };

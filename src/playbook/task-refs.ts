@@ -1,6 +1,6 @@
 // Names that tasks refer to by text and that can be checked once the playbook is loaded, before anything runs:
-// `notify:` naming a handler, `--start-at-task` naming a task. The executor answers the same questions at run time
-// (src/executor/handlers.ts, src/executor/block.ts); these are the load-time answers, kept to the same rules.
+// `notify:` naming a handler, `--start-at-task` naming a task. The executor asks the same questions at run time
+// (src/executor/handlers.ts, src/executor/block.ts) and uses these very functions, so both answer alike.
 import type { Handler, Play, Task } from './types.js';
 import { isTemplated } from '../template/index.js';
 

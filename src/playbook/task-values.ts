@@ -1,6 +1,6 @@
 // Small converters from what Ansible accepts in YAML to the one shape the executor reads.
 import type { NumberOrTemplate } from './types.js';
-import type { YamlPath, YamlSource } from './yaml-source.js';
+import type { YamlPath, YamlSource } from '../parsing/yaml-source.js';
 
 /** `tags: a`, `tags: a,b`, `tags: [a, b]` -> ['a', 'b'] */
 export function toTagList(value: unknown): string[] {

@@ -9,7 +9,7 @@ import { actionKeywordSchemas, blockKeywordSchemas, taskKeywordSchemas, validate
 import { closest } from './suggest.js';
 import { isTemplated } from '../template/index.js';
 import { splitKeyValueArgs, toConditions, toEnvironment, toOptionalInt, toOptionalNumberOrTemplate, toStringList, toTagList } from './task-values.js';
-import type { YamlPath, YamlSource } from './yaml-source.js';
+import type { YamlPath, YamlSource } from '../parsing/yaml-source.js';
 
 /** What enclosing imports, roles, blocks and the play pass down to each task. */
 export interface Inherited {

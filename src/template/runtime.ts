@@ -119,6 +119,7 @@ function wrapRuntime(runtime: Runtime): void {
     if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
     return (left as number) + (right as number);
   };
+  runtime.airlockMul = pyMultiply;
   runtime.airlockEquals = (left: unknown, right: unknown): boolean => (currentScope() === undefined ? left == right : pyEquals(left, right));
 }
 
@@ -214,15 +215,20 @@ function patchCompiler(proto: CompilerPrototype): void {
       this._emit('; })');
     };
   proto.compileAnd = shortCircuit('airlockAnd');
-  // Python's + concatenates lists ([1] + [2] == [1, 2]); JavaScript's would make the string "12".
-  proto.compileAdd = function compileAdd(node, frame) {
-    this._emit('runtime.airlockAdd(');
-    this.compile(node.left, frame);
-    this._emit(', ');
-    this.compile(node.right, frame);
-    this._emit(')');
-  };
   proto.compileOr = shortCircuit('airlockOr');
+  /** `left OP right` as runtime.HELPER(left, right): Python's operator where JavaScript's means something else. */
+  const pythonOperator = (helper: string): Emitter =>
+    function emit(node, frame) {
+      this._emit(`runtime.${helper}(`);
+      this.compile(node.left, frame);
+      this._emit(', ');
+      this.compile(node.right, frame);
+      this._emit(')');
+    };
+  // Python's + concatenates lists ([1] + [2] == [1, 2]); JavaScript's would make the string "12".
+  proto.compileAdd = pythonOperator('airlockAdd');
+  // Python's * repeats strings and lists ('=' * 5); JavaScript's would give NaN.
+  proto.compileMul = pythonOperator('airlockMul');
   // nunjucks 3.2.4 emits test arguments without commas (`is version('2.9', '>')` is a syntax error): separate them.
   proto.compileIs = function compileIs(node, frame) {
     const right = node.right as { name?: { value: string }; value?: string; args?: { children: unknown[] } };
@@ -249,6 +255,24 @@ function patchCompiler(proto: CompilerPrototype): void {
     this.compile(only.expr, frame);
     this._emit(')');
   };
+}
+
+/** The longest string or list `*` may build: `'x' * 10**9` is an error, not the workstation out of memory. */
+export const MAX_REPEAT_LENGTH = 16 * 1024 * 1024;
+
+/** Python's `a * b`: numbers multiply; a str or list times an int repeats it (a negative count gives an empty one). */
+function pyMultiply(left: unknown, right: unknown): unknown {
+  const [sequence, count] = typeof right === 'number' && (typeof left === 'string' || Array.isArray(left)) ? [left, right]
+    : typeof left === 'number' && (typeof right === 'string' || Array.isArray(right)) ? [right, left] : [undefined, undefined];
+  if (sequence === undefined || count === undefined) {
+    if (left instanceof TemplateUndefined) throw left.toError();
+    if (right instanceof TemplateUndefined) throw right.toError();
+    return (left as number) * (right as number);
+  }
+  if (!Number.isInteger(count)) throw new Error(`can't multiply sequence by non-int of type 'float'`);
+  const times = Math.max(0, count);
+  if (sequence.length * times > MAX_REPEAT_LENGTH) throw new Error(`'*' would make ${sequence.length * times} items, more than the limit of ${MAX_REPEAT_LENGTH}`);
+  return typeof sequence === 'string' ? sequence.repeat(times) : Array.from({ length: times }, () => sequence).flat();
 }
 
 /** The scope of the render in progress (for globals such as lookup('vars', ...)). */

@@ -1,6 +1,6 @@
 // -e values as an operator passes them on the command line.
 import { expect } from 'chai';
-import { parseExtraVars } from '../../../src/inventory/extra-vars.js';
+import { parseExtraVars } from '../../../src/parsing/extra-vars.js';
 import { InputError } from '../../../src/util/errors.js';
 import { writeTree } from './helpers.js';
 

@@ -1,7 +1,7 @@
 // INI value typing (Python's literal_eval after shlex), host ranges: what an operator writes and what they get.
 import { expect } from 'chai';
 import { expandHostPattern, expandHostRange } from '../../../src/inventory/address.js';
-import { iniValue } from '../../../src/inventory/python-literal.js';
+import { iniValue } from '../../../src/parsing/python-literal.js';
 import { shlexSplit } from '../../../src/parsing/shlex.js';
 
 describe('inventory: INI value typing (ast.literal_eval)', () => {

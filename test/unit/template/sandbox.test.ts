@@ -136,6 +136,11 @@ describe('template sandbox: routes to JavaScript internals are refused', () => {
   it('bounds range(): range(10**9) is an error, not the workstation out of memory', () => {
     expect(refuse('{{ range(10**9) | list | length }}')).to.include('more than the limit of 1000000');
   });
+
+  it("bounds '*': 'x' * 10**9 is an error, not the workstation out of memory", () => {
+    expect(refuse("{{ 'x' * 10**9 }}")).to.include('more than the limit of 16777216');
+    expect(refuse('{{ [1, 2] * 10**9 }}')).to.include('more than the limit');
+  });
 });
 
 describe('template sandbox: what Ansible templates use keeps working', () => {
@@ -148,6 +153,14 @@ describe('template sandbox: what Ansible templates use keeps working', () => {
     expect(templater.renderString('{% set l = [1] %}{% set _ = l.append(2) %}{% set _ = l.extend([3]) %}{{ l }} {{ l.index(3) }} {{ l.count(1) }}', vars))
       .to.equal('[1, 2, 3] 2 1');
     expect(templater.renderString("{% set d = {'a': 1} %}{% set _ = d.update({'b': 2}) %}{{ d.pop('a') }} {{ d }}", vars)).to.equal("1 {'b': 2}");
+  });
+
+  it("'*' as Python: numbers multiply, strings and lists repeat", () => {
+    expect(templater.render("{{ '=' * 5 }}", vars)).to.equal('=====');
+    expect(templater.render("{{ 3 * 'ab' }}", vars)).to.equal('ababab');
+    expect(templater.render('{{ [1, [2]] * 2 }}', vars)).to.deep.equal([1, [2], 1, [2]]);
+    expect(templater.render("{{ 'x' * -1 }}", vars)).to.equal('');
+    expect(templater.render('{{ 6 * 7 }}', vars)).to.equal(42);
   });
 
   it('slices of strings are strings and of lists lists, with negative steps', () => {

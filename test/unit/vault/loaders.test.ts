@@ -2,7 +2,7 @@
 // vars files, with inline `!vault |` values; every plaintext is announced for redaction.
 import { expect } from 'chai';
 import { loadInventory } from '../../../src/inventory/load.js';
-import { parseExtraVars } from '../../../src/inventory/extra-vars.js';
+import { parseExtraVars } from '../../../src/parsing/extra-vars.js';
 import { loadPlaybook } from '../../../src/playbook/load.js';
 import { InputError } from '../../../src/util/errors.js';
 import { formatInlineVault } from '../../../src/vault/format.js';

@@ -1,10 +1,8 @@
-// A parsed YAML file that remembers where every value came from, so that errors name file:line:column.
+// A playbook or role file as the loader sees it: its data, and where every value came from, so that errors name
+// file:line:column.
 import { isMap, isSeq, LineCounter, type Document, type Node as YamlNode, isPair, isScalar } from 'yaml';
 import { InputError, type SourceLocation } from '../util/errors.js';
-import { decryptFileText, INLINE_VAULT_ERROR } from '../vault/session.js';
-import { ansibleYamlOptions } from '../parsing/yaml-schema.js';
-import { readInputText } from '../util/input-file.js';
-import { parseCheckedYaml } from '../util/yaml-checked.js';
+import { parseYaml, readText } from './yaml-load.js';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -58,20 +56,12 @@ export class YamlSource {
   }
 }
 
-/** Parse YAML text the way Ansible reads it (src/parsing/yaml-schema.ts, the schema every loader shares). */
+/** A playbook or role file parsed by the one loader (yaml-load.ts); duplicate keys are Ansible's warning here. */
 export function parseYamlSource(file: string, text: string): YamlSource {
-  const lines = new LineCounter();
-  // duplicate keys: Ansible's warning, the last value wins; unknown tags, depth and alias bombs: refused
-  const { doc: document } = parseCheckedYaml(text, file, { lineCounter: lines, prettyErrors: false, duplicateKeys: 'warn', ...ansibleYamlOptions(text, file) });
-  const first = document.errors[0];
-  if (first !== undefined) {
-    const { line, col } = lines.linePos(first.pos[0]);
-    const message = first.message.split('\n')[0] ?? first.message;
-    throw new InputError(message.startsWith(INLINE_VAULT_ERROR) ? message : `invalid YAML: ${message}`, { file, line, column: col });
-  }
-  return new YamlSource(file, document.toJS({ maxAliasCount: -1 }) as unknown, document, lines);
+  const { doc, lineCounter } = parseYaml(text, file, 'warn');
+  return new YamlSource(file, doc.toJS({ maxAliasCount: -1 }) as unknown, doc, lineCounter);
 }
 
 export async function readYamlSource(file: string): Promise<YamlSource> {
-  return parseYamlSource(file, decryptFileText(await readInputText(file), file));
+  return parseYamlSource(file, await readText(file));
 }

@@ -4,8 +4,8 @@
 // such a name can never be used in a template and usually means a typo or an injection attempt.
 import { resolve } from 'node:path';
 import { InputError } from '../util/errors.js';
-import { isIdentifier } from './names.js';
-import type { Vars } from './types.js';
+import { isIdentifier } from './python-names.js';
+import type { Vars } from '../types/vars.js';
 import { describeValue, loadVarsFile, nodeValue, parseYaml } from './yaml-load.js';
 
 /** ansible's split_args for `-e` (no Jinja blocks spanning words): split on spaces, keeping quoted parts together. */

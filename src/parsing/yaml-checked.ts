@@ -10,9 +10,9 @@
 //     earlier one, so 30,000 vars took 22 s and a 60 MB playbook would take hours.
 // Syntax errors are left in `doc.errors` for the caller, which words them for its kind of file.
 import { Composer, Document, isAlias, isCollection, isMap, isPair, isScalar, LineCounter, Parser, type CST, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions } from 'yaml';
-import { InputError, type SourceLocation } from './errors.js';
-import { inputLimits, limitNote } from './limits.js';
-import { warn } from './warnings.js';
+import { InputError, type SourceLocation } from '../util/errors.js';
+import { inputLimits, limitNote } from '../util/limits.js';
+import { warn } from '../util/warnings.js';
 
 /** What a repeated key in one mapping does: an error (inventories), or Ansible's warning and the last value wins. */
 export type DuplicateKeys = 'error' | 'warn';

@@ -1,12 +1,14 @@
-// Inventory and vars files as ansible reads them: the YAML schema every airlock loader shares
-// (src/parsing/yaml-schema.ts: PyYAML's resolvers, !unsafe, !vault, JSON files as JSON), parsed with node positions
-// so that every error names file, line and column.
+// The one YAML loader: every file Ansible reads as YAML (playbooks, roles, inventories, group_vars/host_vars,
+// vars_files, -e @file) is read here, through the one input-file reader, decrypted when vaulted, and parsed with the
+// schema every loader shares (yaml-schema.ts: PyYAML's resolvers, !unsafe, !vault, JSON files as JSON) by the one
+// guarded parse (yaml-checked.ts), keeping node positions so that every error names file, line and column.
+// Playbooks see it through YamlSource (yaml-source.ts).
 import { isMap, LineCounter, type Document, type Node, type ParsedNode } from 'yaml';
 import { InputError, type SourceLocation } from '../util/errors.js';
 import { decryptFileText, INLINE_VAULT_ERROR } from '../vault/session.js';
-import { ansibleYamlOptions } from '../parsing/yaml-schema.js';
+import { ansibleYamlOptions } from './yaml-schema.js';
 import { readInputText } from '../util/input-file.js';
-import { parseCheckedYaml } from '../util/yaml-checked.js';
+import { parseCheckedYaml } from './yaml-checked.js';
 
 export interface LoadedYaml {
   file: string;
@@ -25,11 +27,14 @@ export function nodeLocation(loaded: LoadedYaml, node: Node | ParsedNode | null 
   return offset === undefined ? { file: loaded.file } : locationOf(loaded, offset);
 }
 
-/** Parse YAML (or JSON) text the way ansible's loader does. Syntax errors, duplicate keys and unknown tags throw InputError. */
-export function parseYaml(text: string, file: string): LoadedYaml {
+/**
+ * Parse YAML (or JSON) text the way ansible's loader does. Syntax errors and unknown tags throw InputError; duplicate
+ * keys are Ansible's warning in playbooks ('warn', the last one wins) and stay an error in inventories and vars files
+ * (the default: a silently lost host variable is the usual result).
+ */
+export function parseYaml(text: string, file: string, duplicateKeys: 'warn' | 'error' = 'error'): LoadedYaml {
   const lineCounter = new LineCounter();
-  // duplicate keys stay an error in inventories and vars files (a silently lost host variable is the usual result)
-  const { doc } = parseCheckedYaml(text, file, { lineCounter, prettyErrors: false, duplicateKeys: 'error', ...ansibleYamlOptions(text, file) });
+  const { doc } = parseCheckedYaml(text, file, { lineCounter, prettyErrors: false, duplicateKeys, ...ansibleYamlOptions(text, file) });
   const loaded: LoadedYaml = { file, doc, lineCounter };
   const problem = doc.errors[0];
   if (problem) {
