@@ -52,11 +52,18 @@ async function runTier(tier: Tier): Promise<{ passes: number; failures: number }
 const only = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
+const timings: string[] = [];
 for (const tier of tiers) {
   if (only.length > 0 && !only.includes(tier.name)) continue;
+  const started = performance.now();
   const { passes, failures } = await runTier(tier);
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  timings.push(`${tier.name}: ${passes} passed, ${failures} failed in ${seconds} s`);
+  process.stdout.write(`\n=== ${timings[timings.length - 1] ?? ''}\n`);
   passed += passes;
   failed += failures;
 }
+// what each tier cost, together at the end where CI's log is read
+process.stdout.write(`\n=== tier times\n${timings.join('\n')}\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exitCode = failed > 0 || passed === 0 ? 1 : 0;

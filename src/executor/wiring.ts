@@ -6,6 +6,7 @@ import { LocalConnection } from '../connection/local.js';
 import type { Connection } from '../connection/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { findModule, moduleNames } from '../modules/lib/registry.js';
+import { unsupportedModuleMessage } from '../modules/lib/ansible-catalog.js';
 import { loadPlaybook, loadRoleForInclude, loadTaskFile, loadVarsFile, type LoadOptions } from '../playbook/load.js';
 import type { Playbook } from '../playbook/types.js';
 import { createTemplater, OMIT } from '../template/index.js';
@@ -16,7 +17,7 @@ export type PlaybookLoadOptions = Pick<LoadOptions, 'rolesPath' | 'playbookDir' 
 
 /** The loader checks task modules and arguments against the real registry. */
 function withRegistry(options: PlaybookLoadOptions): LoadOptions {
-  return { ...options, findModule, moduleNames };
+  return { ...options, findModule, moduleNames, describeUnsupported: unsupportedModuleMessage };
 }
 
 export async function loadPlaybooks(paths: string[], options: PlaybookLoadOptions): Promise<Playbook[]> {

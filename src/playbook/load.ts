@@ -21,6 +21,8 @@ export interface LoadOptions {
   /** module lookup: the registry, injected by the composition root (src/executor/wiring.ts); tests inject their own */
   findModule: (name: string) => ModuleDefinition | undefined;
   moduleNames: () => string[];
+  /** "ansible.builtin.apt is not supported by airlock" for a well-known Ansible module airlock lacks */
+  describeUnsupported?: (name: string) => string | undefined;
   /** ansible.cfg's become / become_user: what a play that sets neither uses */
   playDefaults?: { become?: boolean; becomeUser?: string };
 }
@@ -57,6 +59,10 @@ class LoadSession implements TaskLoaderSession {
 
   moduleNames(): string[] {
     return this.options.moduleNames();
+  }
+
+  describeUnsupported(name: string): string | undefined {
+    return this.options.describeUnsupported?.(name);
   }
 
   get playDefaults(): { become?: boolean; becomeUser?: string } {

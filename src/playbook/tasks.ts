@@ -25,6 +25,8 @@ export const NOTHING_INHERITED: Inherited = { tags: [], when: [], vars: {} };
 export interface TaskLoaderSession {
   findModule(name: string): ModuleDefinition | undefined;
   moduleNames(): string[];
+  /** the message for a well-known Ansible module airlock does not have, or undefined */
+  describeUnsupported(name: string): string | undefined;
   importTaskFile(path: string, role: RoleContext | undefined, inherited: Inherited, from: { source: YamlSource; at: YamlPath }): Promise<Task[]>;
   importRole(name: string, tasksFrom: string | undefined, roleVars: Vars, inherited: Inherited, from: { source: YamlSource; at: YamlPath; dir: string }): Promise<Task[]>;
 }
@@ -98,6 +100,8 @@ async function normalizeTask(raw: unknown, at: YamlPath, place: TaskPlace, index
   const unknown = actionKeys.filter((key) => !modules.includes(key));
   if (unknown[0] !== undefined) {
     const key = unknown[0];
+    const unsupported = place.session.describeUnsupported(key);
+    if (unsupported !== undefined) throw source.error([...at, key], `${unsupported} (task '${taskName}')`, true);
     const known = [...place.session.moduleNames(), ...COMMON_KEYWORDS, ...ACTION_KEYWORDS, ...INCLUDE_ACTIONS];
     const suggestion = closest(key, known);
     const hint = suggestion === undefined ? '' : `, did you mean '${suggestion}'?`;
@@ -124,6 +128,8 @@ async function normalizeTask(raw: unknown, at: YamlPath, place: TaskPlace, index
 
   const module = place.session.findModule(moduleName);
   if (module === undefined) {
+    const unsupported = place.session.describeUnsupported(moduleName);
+    if (unsupported !== undefined) throw source.error([...at, actionKey], `${unsupported} (task '${taskName}')`, true);
     throw source.error([...at, actionKey], `unknown module '${moduleName}' in task '${taskName}'${suggestModule(moduleName, place.session)}`, true);
   }
   const args = moduleArgs(module, moduleValue, raw.args, source, [...at, actionKey], taskName);

@@ -91,6 +91,7 @@ export const CASES: HostileCase[] = [
   { kind: 'playbook', name: 'notify naming a missing handler', args: ['run', 'play.yml', '--syntax-check'], files: { 'play.yml': task('    - name: change\n      command: "true"\n      notify: restart nothing\n') }, code: 1, stderr: ["play.yml:4:7: The requested handler 'restart nothing' was not found"] },
 
   // load-time checks: exit 1 with the place, before anything runs
+  { kind: 'load-time check', name: 'a well-known Ansible module airlock lacks is named as such', args: ['run', 'play.yml', '--syntax-check'], files: { 'play.yml': task('    - ansible.builtin.apt: {name: nginx}\n    - apt: {name: curl}\n') }, code: 1, stderr: ['ansible.builtin.apt is not supported by airlock'] },
   { kind: 'load-time check', name: 'loop: 5', args: ['run', 'play.yml', '-i', 'inv.yml'], files: { 'play.yml': task('    - debug: msg=x\n      loop: 5\n'), 'inv.yml': INVENTORY }, code: 1, stderr: ["play.yml:5:13: invalid 'loop'"], forbid: ['TASK ['] },
   { kind: 'load-time check', name: "loop: over a plain string", args: ['run', 'play.yml', '--syntax-check'], files: { 'play.yml': task('    - debug: msg=x\n      loop: items\n') }, code: 1, stderr: ["play.yml:5:13: 'loop' needs a list"] },
   { kind: 'load-time check', name: 'a module argument of the wrong type', args: ['run', 'play.yml', '-i', 'inv.yml'], files: { 'play.yml': task('    - copy: {dest: /tmp/x, content: hi, mode: [1]}\n'), 'inv.yml': INVENTORY }, code: 1, stderr: [/play\.yml:4:\d+: invalid argument 'mode' for module 'copy'/], forbid: ['TASK ['] },
