@@ -1,6 +1,7 @@
 // Applying a task's outcome to a host: register, set_fact / gathered facts, handler notifications, the per-host
 // summary (counted the way Ansible's recap counts), and the task_result event.
-import { markUnsafe } from '../playbook/template.js';
+import { toUnsafe } from '../util/unsafe.js';
+import type { Vars } from '../inventory/types.js';
 import type { ActionTask } from '../playbook/types.js';
 import type { TaskResult } from '../report/result.js';
 import { addGatheredFacts, type HostState } from './host-state.js';
@@ -14,9 +15,10 @@ export interface ApplyOptions {
 
 /** Update the host from the outcome; returns true when the host failed this task (not ignored). */
 export function applyOutcome(rt: PlayRuntime, task: ActionTask, host: HostState, frame: Frame, outcome: ActionOutcome, result: TaskResult, options: ApplyOptions): boolean {
-  // registered output is data: a "{{" in a command's stdout must never be rendered later (Ansible's unsafe)
-  if (task.register) host.setFacts[task.register] = markUnsafe(outcome.registered);
-  Object.assign(host.setFacts, outcome.facts);
+  // what a host sent back is data: a "{{" in a command's stdout must never be rendered later (Ansible's unsafe)
+  const registered = toUnsafe(outcome.registered) as Vars;
+  if (task.register) host.setFacts[task.register] = registered;
+  Object.assign(host.setFacts, outcome.facts); // set_fact's values: already unsafe where built from host data
   if (Object.keys(outcome.gatheredFacts).length > 0) addGatheredFacts(host, outcome.gatheredFacts);
   if (outcome.status === 'changed' || (outcome.status === 'ignored' && outcome.registered['changed'] === true)) {
     host.changedInPlay = true;
@@ -33,7 +35,7 @@ export function applyOutcome(rt: PlayRuntime, task: ActionTask, host: HostState,
     return false;
   }
   if (outcome.status === 'failed' || outcome.status === 'rolled_back') {
-    host.lastFailure = { task: result.task, result: outcome.registered };
+    host.lastFailure = { task: result.task, result: registered };
     return true;
   }
   return false;

@@ -1,5 +1,6 @@
 // Module arguments after templating: `omit` dropped, then validated against the module's JSON schema with ajv so
 // that a wrong argument fails the task with a message naming the host, the task and the argument.
+import { isUnsafe } from '../util/unsafe.js';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ModuleDefinition } from '../modules/types.js';
 
@@ -13,6 +14,8 @@ const validators = new WeakMap<ModuleDefinition, ValidateFunction>();
 
 /** Remove every mapping entry whose value is the omit sentinel, at any depth (Ansible drops only top-level; deeper is harmless and saves surprises). */
 export function dropOmitted(value: unknown, omit: unknown): unknown {
+  // host data is kept whole (copying would lose its unsafe mark), and the playbook's `omit` is never in it
+  if (isUnsafe(value)) return value;
   if (Array.isArray(value)) return value.filter((item) => item !== omit).map((item) => dropOmitted(item, omit));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};

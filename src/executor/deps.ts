@@ -7,10 +7,12 @@ import type { ModuleDefinition } from '../modules/types.js';
 import type { Handler, RoleContext, Task } from '../playbook/types.js';
 import type { RunEvent } from '../report/events.js';
 
-/** The subset of src/playbook/template.ts that the executor uses. */
+/** The subset of src/template/templater.ts that the executor uses. */
 export interface Templater {
   /** Deep render: a string that is exactly one `{{ expr }}` keeps its native type. */
   render(value: unknown, vars: Vars): unknown;
+  /** As render(), for values stored as variables: a result built from host data comes back marked unsafe. */
+  renderKeepingUnsafe(value: unknown, vars: Vars): unknown;
   renderString(template: string, vars: Vars): string;
   /** A bare Jinja expression (as in `when:`), to its value. */
   evaluate(expression: string, vars: Vars): unknown;

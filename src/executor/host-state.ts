@@ -1,5 +1,6 @@
 // What the executor remembers about one host across the whole run: facts survive from play to play (as in
 // Ansible), a host that failed or became unreachable stays out of later plays, notifications wait for the next flush.
+import { toUnsafe } from '../util/unsafe.js';
 import type { InventoryHost, Vars } from '../inventory/types.js';
 import { emptySummary, type HostSummary } from '../report/result.js';
 
@@ -42,12 +43,16 @@ export function isRunnable(host: HostState): boolean {
   return host.status === 'active';
 }
 
-/** Merge facts returned by `setup` (keys like `ansible_hostname`) the way Ansible stores them. */
+/**
+ * Merge facts returned by `setup` (keys like `ansible_hostname`) the way Ansible stores them. Facts are the host's
+ * own words about itself: unsafe data, never rendered as templates.
+ */
 export function addGatheredFacts(host: HostState, gathered: Vars): void {
   const factsDict: Vars = { ...((host.facts['ansible_facts'] as Vars | undefined) ?? {}) };
   for (const [key, value] of Object.entries(gathered)) {
-    host.facts[key] = value;
-    factsDict[key.replace(/^ansible_/, '')] = value;
+    const fact = toUnsafe(value);
+    host.facts[key] = fact;
+    factsDict[key.replace(/^ansible_/, '')] = fact;
   }
-  host.facts['ansible_facts'] = factsDict;
+  host.facts['ansible_facts'] = toUnsafe(factsDict);
 }

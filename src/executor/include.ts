@@ -6,6 +6,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { Vars } from '../inventory/types.js';
 import type { IncludeRoleTask, IncludeTasksTask, Task } from '../playbook/types.js';
 import type { HostState } from './host-state.js';
+import { loopItem, renderLoopList } from './loop-items.js';
 import type { Frame, PlayRuntime } from './runtime.js';
 import { errorMessage } from './task.js';
 import { taskVariables } from './variables.js';
@@ -47,10 +48,11 @@ async function inclusionsFor(rt: PlayRuntime, task: IncludeTasksTask | IncludeRo
   const items: Array<Vars | undefined> = [];
   if (task.loop === undefined) items.push(undefined);
   else {
-    const list = templater.render(task.loop, vars);
-    if (!Array.isArray(list)) throw new Error('loop must be a list');
+    const list = renderLoopList(templater, task.loop, vars);
     const { loopVar, indexVar } = task.loopControl;
-    list.forEach((item, index) => items.push({ [loopVar]: item, ansible_loop_var: loopVar, ...(indexVar ? { [indexVar]: index } : {}) }));
+    for (const index of list.keys()) {
+      items.push({ [loopVar]: loopItem(list, index), ansible_loop_var: loopVar, ...(indexVar ? { [indexVar]: index } : {}) });
+    }
   }
   const inclusions: Inclusion[] = [];
   for (const itemVars of items) {

@@ -11,8 +11,10 @@ import type { ModuleContext, ModuleDefinition, ModuleResult } from '../modules/t
 import { numberOf } from '../playbook/task-values.js';
 import type { ActionTask, NumberOrTemplate } from '../playbook/types.js';
 import type { TaskResult } from '../report/result.js';
+import { plainData, toUnsafe } from '../util/unsafe.js';
 import { dropOmitted, validateModuleArgs } from './args.js';
 import type { HostState } from './host-state.js';
+import { loopItem, renderLoopList } from './loop-items.js';
 import { registeredItem, registeredLoop, type ItemOutcome, type LoopItemShape } from './register.js';
 import type { ActionOutcome, Frame, PlayRuntime } from './runtime.js';
 import { taskVariables } from './variables.js';
@@ -169,7 +171,9 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
   let retriesSetting: number | undefined;
   let delaySeconds: number | undefined;
   try {
-    args = dropOmitted(templater.render(task.args, vars), rt.deps.omit) as Record<string, unknown>;
+    // set_fact stores its arguments as variables: it gets them with host data still marked unsafe
+    const rendered = module.keepsUnsafeArgs === true ? templater.renderKeepingUnsafe(task.args, vars) : templater.render(task.args, vars);
+    args = dropOmitted(rendered, rt.deps.omit) as Record<string, unknown>;
     env = {};
     const rawEnv = { ...rt.play.environment, ...frame.inherited.environment, ...task.environment };
     for (const [key, value] of Object.entries(rawEnv)) env[key] = String(templater.render(value, vars));
@@ -180,7 +184,7 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
   } catch (error) {
     return failure(`templating failed: ${errorMessage(error)}`);
   }
-  const invalid = validateModuleArgs(module, args);
+  const invalid = validateModuleArgs(module, plainData(args) as Record<string, unknown>);
   if (invalid !== undefined) {
     return failure(`${module.name} on ${host.name}, task '${taskLabel(rt, task, vars)}': ${invalid}`);
   }
@@ -236,7 +240,8 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
       }
       outcome = failure(error instanceof CommandTimeoutError ? error.message : `${module.name} failed: ${errorMessage(error)}`);
     }
-    const resultVars = (): Vars => ({ ...vars, [task.register ?? '__airlock_result']: registeredItem(outcome) });
+    // the module's result is host data, in conditions as in the registered variable
+    const resultVars = (): Vars => ({ ...vars, [task.register ?? '__airlock_result']: toUnsafe(registeredItem(outcome)) });
     try {
       if (task.changedWhen !== undefined && !outcome.skipped) {
         outcome.changed = task.changedWhen.every((condition) => templater.test(condition, resultVars()));
@@ -314,8 +319,7 @@ export async function executeAction(rt: PlayRuntime, task: ActionTask, host: Hos
   } else {
     let list: unknown;
     try {
-      list = rt.deps.templater.render(task.loop, vars);
-      if (!Array.isArray(list)) throw new Error(`loop must be a list, got ${list === null ? 'null' : typeof list}`);
+      list = renderLoopList(rt.deps.templater, task.loop, vars);
     } catch (error) {
       // Ansible checks `when` first when the loop itself cannot be rendered (e.g. `loop: "{{ x }}"` with `when: x is defined`)
       let skip: string | undefined;
@@ -331,8 +335,9 @@ export async function executeAction(rt: PlayRuntime, task: ActionTask, host: Hos
       // As in Ansible, facts an item sets (set_fact in a loop) are seen by the next items: the accumulate idiom
       // `x: "{{ x | default([]) + [item] }}"` depends on it. Extra vars still win.
       const loopFacts: Vars = {};
-      for (const [index, item] of list.entries()) {
+      for (const index of list.keys()) {
         if (rt.options.signal.aborted) break;
+        const item = loopItem(list, index);
         if (index > 0 && pause) await sleep(rt, pause * 1000);
         const itemVars: Vars = { ...vars, ...loopFacts, ...rt.run.extraVars, [loopVar]: item, ansible_loop_var: loopVar };
         if (indexVar) Object.assign(itemVars, { [indexVar]: index, ansible_index_var: indexVar });
@@ -391,7 +396,7 @@ function buildResult(
   } else {
     const label = task.loopControl.label;
     result.results = loopItems.map(({ item, loopVar, outcome }) => {
-      let shown: unknown = item;
+      let shown: unknown = plainData(item);
       if (label !== undefined) {
         try { shown = rt.deps.templater.render(label, { ...vars, [loopVar]: item }); } catch { shown = item; }
       }

@@ -8,7 +8,7 @@ import type { Inventory } from '../inventory/types.js';
 import { findModule } from '../modules/registry.js';
 import { loadPlaybook, loadRoleForInclude, loadTaskFile, loadVarsFile, type LoadOptions } from '../playbook/load.js';
 import type { Playbook } from '../playbook/types.js';
-import { createTemplater, OMIT } from '../playbook/template.js';
+import { createTemplater, OMIT } from '../template/index.js';
 import type { RunEvent } from '../report/events.js';
 import type { ExecutorDeps, TaskLoader } from './deps.js';
 

@@ -1,5 +1,6 @@
 // set_fact: new host variables. Returned in data.facts; the executor merges them into the host's variables at
 // set_fact precedence (Ansible returns them as ansible_facts, but these are plain variables, not gathered facts).
+// A value built from host data arrives marked unsafe (keepsUnsafeArgs) and is stored so: never rendered again.
 import type { ModuleDefinition } from './types.js';
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -7,6 +8,7 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const setFactModule: ModuleDefinition = {
   name: 'set_fact',
   controllerOnly: true,
+  keepsUnsafeArgs: true,
   argsSchema: {
     type: 'object',
     propertyNames: { pattern: VARIABLE_NAME.source },

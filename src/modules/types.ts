@@ -67,5 +67,10 @@ export interface ModuleDefinition<Args = Record<string, unknown>> {
   freeFormArg?: string;
   /** true for modules that act on the controller only (debug, set_fact, assert, fail, pause, meta) */
   controllerOnly?: boolean;
+  /**
+   * true for set_fact: its arguments become variables, so it receives them with host data still marked unsafe
+   * (src/util/unsafe.ts) and must store them as they are. Every other module gets plain values.
+   */
+  keepsUnsafeArgs?: boolean;
   run(args: Args, ctx: ModuleContext): Promise<ModuleResult>;
 }

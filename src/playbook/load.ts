@@ -9,7 +9,7 @@ import type { Handler, Play, Playbook, RoleContext, SerialSpec, Task } from './t
 import { validateSchema } from './schema.js';
 import { findRoleDir, readRole, roleSearchDirs } from './roles.js';
 import { NOTHING_INHERITED, normalizeHandlerList, normalizeTaskList, type Inherited, type TaskLoaderSession, type TaskPlace } from './tasks.js';
-import { isTemplated } from './template.js';
+import { isTemplated } from '../template/index.js';
 import { toConditions, toEnvironment, toTagList } from './task-values.js';
 import { parseYamlSource, readYamlSource, type YamlPath, type YamlSource } from './yaml-source.js';
 

@@ -4,7 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ModuleDefinition } from '../modules/types.js';
 import { InputError } from '../util/errors.js';
 import { didYouMean } from './suggest.js';
-import { containsTemplate } from './template.js';
+import { containsTemplate } from '../template/index.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
 const stringList = { oneOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'number'] } }] };

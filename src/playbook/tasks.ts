@@ -7,7 +7,7 @@ import type { ModuleDefinition } from '../modules/types.js';
 import type { ActionTask, BlockTask, Handler, RoleContext, Task, TaskCommon } from './types.js';
 import { actionKeywordSchemas, blockKeywordSchemas, taskKeywordSchemas, validateModuleArgs, validateSchema } from './schema.js';
 import { closest } from './suggest.js';
-import { isTemplated } from './template.js';
+import { isTemplated } from '../template/index.js';
 import { splitKeyValueArgs, toConditions, toEnvironment, toOptionalInt, toOptionalNumberOrTemplate, toStringList, toTagList } from './task-values.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 

@@ -3,6 +3,7 @@
 // emits passes through redact(). Results of `no_log: true` tasks lose everything but who/what/status.
 import { quote } from '../util/shell.js';
 import type { TaskResult } from './result.js';
+import { unboxUnsafe } from '../util/unsafe.js';
 
 export const REDACTED = '********';
 
@@ -38,7 +39,8 @@ export class Redactor {
     this.collect(vars, false);
   }
 
-  private collect(value: unknown, underSecretName: boolean): void {
+  private collect(input: unknown, underSecretName: boolean): void {
+    const value = unboxUnsafe(input);
     if (typeof value === 'string') {
       if (underSecretName && value.length >= MIN_VAR_SECRET_LENGTH) this.addSecret(value);
       return;
@@ -72,7 +74,8 @@ export class Redactor {
     return this.redactUnknown(value) as T;
   }
 
-  private redactUnknown(value: unknown): unknown {
+  private redactUnknown(input: unknown): unknown {
+    const value = unboxUnsafe(input); // host text boxed as a variable's value is reported as its text
     if (typeof value === 'string') return this.redact(value);
     if (Array.isArray(value)) return value.map((item) => this.redactUnknown(item));
     if (value !== null && typeof value === 'object') {

@@ -6,8 +6,9 @@ import type { ExecutorDeps, ExecutorOptions, TaskLoader } from '../../../src/exe
 import { runPlaybooks, type RunOutcome } from '../../../src/executor/run.js';
 import type { Inventory, InventoryGroup, InventoryHost, Vars } from '../../../src/inventory/types.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from '../../../src/modules/types.js';
+import { setFactModule } from '../../../src/modules/set-fact.js';
 import type { ActionTask, BlockTask, Handler, Play, Task, TaskCommon } from '../../../src/playbook/types.js';
-import { createTemplater, OMIT } from '../../../src/playbook/template.js';
+import { createTemplater, OMIT } from '../../../src/template/index.js';
 import type { RunEvent } from '../../../src/report/events.js';
 import type { TaskResult } from '../../../src/report/result.js';
 
@@ -51,6 +52,8 @@ export class Recorder {
   readonly sleeps: number[] = [];
   /** per test: what `command` does, from its args and host */
   commandBehaviour: (args: Record<string, unknown>, host: string, attempt: number) => ModuleResult = (args) => ({ changed: true, rc: 0, stdout: String(args['cmd'] ?? ''), stderr: '' });
+  /** more facts `setup` reports, as a host would (e.g. hostile text) */
+  extraFacts: Record<string, unknown> = {};
   /** how long `command` takes (ms), to expose ordering between hosts */
   commandDelay: (host: string) => number = () => 0;
   private readonly attempts = new Map<string, number>();
@@ -105,12 +108,11 @@ export function fakeModules(recorder: Recorder): Map<string, ModuleDefinition> {
       },
     },
     {
-      name: 'set_fact',
-      controllerOnly: true,
-      argsSchema: { type: 'object' },
+      // the real set_fact (it runs on the controller only), recorded
+      ...setFactModule,
       run: async (args, ctx) => {
         record(recorder, 'set_fact', args, ctx);
-        return { changed: false, data: { facts: args } };
+        return setFactModule.run(args, ctx);
       },
     },
     {
@@ -136,7 +138,7 @@ export function fakeModules(recorder: Recorder): Map<string, ModuleDefinition> {
       argsSchema: { type: 'object' },
       run: async (args, ctx) => {
         record(recorder, 'setup', args, ctx);
-        return { changed: false, data: { ansible_facts: { ansible_hostname: `${ctx.host}-facts`, ansible_distribution: 'Debian' } } };
+        return { changed: false, data: { ansible_facts: { ansible_hostname: `${ctx.host}-facts`, ansible_distribution: 'Debian', ...recorder.extraFacts } } };
       },
     },
     {

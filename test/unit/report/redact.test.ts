@@ -1,12 +1,20 @@
 import { expect } from 'chai';
 import { NO_LOG_MESSAGE, REDACTED, Redactor } from '../../../src/report/redact.js';
 import type { TaskResult } from '../../../src/report/result.js';
+import { UnsafeText } from '../../../src/util/unsafe.js';
 
 function result(extra: Partial<TaskResult>): TaskResult {
   return { host: 'h1', task: 'deploy', action: 'shell', status: 'changed', changed: true, startedAt: '2026-01-01T00:00:00Z', durationMs: 10, ...extra };
 }
 
 describe('Redactor', () => {
+  it('reports host text stored as a variable (UnsafeText) as its text, and finds secrets in it', () => {
+    const r = new Redactor();
+    r.addSecretsFromVars({ db_password: new UnsafeText('hunter2-from-host') });
+    expect(r.redactValue({ facts: { note: new UnsafeText('pw is hunter2-from-host'), plain: new UnsafeText('hello') } }))
+      .to.deep.equal({ facts: { note: `pw is ${REDACTED}`, plain: 'hello' } });
+  });
+
   it('picks secrets from variables named like passwords, tokens and keys, at any depth', () => {
     const r = new Redactor();
     r.addSecretsFromVars({

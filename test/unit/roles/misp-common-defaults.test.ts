@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { createTemplater } from '../../../src/playbook/template.js';
+import { createTemplater } from '../../../src/template/index.js';
 
 const DEFAULTS = fileURLToPath(new URL('../../../../roles/misp_common/defaults/main.yml', import.meta.url));
 

@@ -1,11 +1,12 @@
 // Python's == for the values templates see: deep for lists and dicts, numbers equal to booleans (True == 1),
 // never a string equal to a number ('1' != 1, unlike JavaScript's ==).
-import { requireDefined } from './template-undefined.js';
+import { requireDefined } from './undefined.js';
 import { isMapping } from './python-values.js';
+import { unboxUnsafe } from '../util/unsafe.js';
 
 export function pyEquals(left: unknown, right: unknown): boolean {
-  const a = requireDefined(left);
-  const b = requireDefined(right);
+  const a = requireDefined(unboxUnsafe(left));
+  const b = requireDefined(unboxUnsafe(right));
   if (a === b) return true;
   if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
   const numeric = (v: unknown): boolean => typeof v === 'number' || typeof v === 'boolean';

@@ -1,10 +1,10 @@
 // Jinja/Ansible tests (`x is defined`, `result is failed`, `version is version('2.0', '>=')`).
-import { argument, splitArgs } from './template-args.js';
-import { TemplateUndefined, requireDefined } from './template-undefined.js';
+import { argument, splitArgs } from './args.js';
+import { TemplateUndefined, requireDefined } from './undefined.js';
 import { isMapping, pyTruthy } from './python-values.js';
 import { pyEquals } from './python-compare.js';
 import { pythonRegExp } from './python-regex.js';
-import type { TestFunction } from './template-filters.js';
+import type { TestFunction } from './filters.js';
 
 /** Tests that legitimately look at undefined values; every other test rejects them. */
 export const TESTS_ACCEPTING_UNDEFINED = new Set(['defined', 'undefined']);

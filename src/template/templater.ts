@@ -6,23 +6,33 @@
 //   test(expr, vars)         Ansible's conditional (`when:`, `failed_when:`, `changed_when:`)
 // Templates compile once per distinct text (cached): the hot path is thousands of hosts x tasks.
 // Variables are LAZY: a var whose value is itself a template renders when first read (per call), loops are errors.
+// Host data (src/util/unsafe.ts) is never rendered; a render that reads it is marked, and renderKeepingUnsafe()
+// hands that mark on to whatever stores the result (set_fact, loop items), as Ansible keeps its values unsafe.
+// Everything a template can touch goes through the sandbox (sandbox.ts).
 import nunjucks from 'nunjucks';
 import type { Vars } from '../inventory/types.js';
-import { TemplateError } from './template-errors.js';
-import { TemplateUndefined, UndefinedVariableError } from './template-undefined.js';
-import { installAirlockRuntime, withScope, type VariableScope } from './template-runtime.js';
-import { currentVariableScope } from './template-runtime.js';
-import { ACCEPTS_UNDEFINED, buildFilters, type FilterFunction, type TestFunction } from './template-filters.js';
-import { TESTS_ACCEPTING_UNDEFINED, buildTests } from './template-tests.js';
-import { buildGlobals } from './template-globals.js';
-import { toNunjucksSyntax } from './template-syntax.js';
+import { TemplateError } from './errors.js';
+import { TemplateUndefined, UndefinedVariableError } from './undefined.js';
+import { installAirlockRuntime, withScope, type VariableScope } from './runtime.js';
+import { currentVariableScope } from './runtime.js';
+import { ACCEPTS_UNDEFINED, buildFilters, type FilterFunction, type TestFunction } from './filters.js';
+import { TESTS_ACCEPTING_UNDEFINED, buildTests } from './tests.js';
+import { buildGlobals, sandboxedGlobals } from './globals.js';
+import { toNunjucksSyntax } from './syntax.js';
 import { isMapping, pyTruthy } from './python-values.js';
+import { allowCall } from './sandbox.js';
+import { isUnsafe, toUnsafe, unboxUnsafe, UnsafeText } from '../util/unsafe.js';
 
-export { TemplateError } from './template-errors.js';
-export { OMIT, isOmitted } from './template-globals.js';
+export { TemplateError } from './errors.js';
+export { OMIT, isOmitted } from './globals.js';
 
 export interface Templater {
   render(value: unknown, vars: Vars): unknown;
+  /**
+   * As render(), for values that are STORED as variables (set_fact's arguments, a loop's list): a result built from
+   * host data comes back unsafe (an UnsafeText or a marked copy), judged per key when `value` is a mapping.
+   */
+  renderKeepingUnsafe(value: unknown, vars: Vars): unknown;
   renderString(template: string, vars: Vars): string;
   evaluate(expression: string, vars: Vars): unknown;
   test(expression: string, vars: Vars): boolean;
@@ -40,19 +50,10 @@ export function isTemplated(text: string): boolean {
   return text.includes('{{') || text.includes('{%') || text.includes('{#');
 }
 
-// Objects the executor marks as data, never templates (registered command output may contain "{{").
-const unsafeValues = new WeakSet<object>();
-
-/** Mark a value (e.g. a registered result) as data: its strings are never rendered, as Ansible's "unsafe". */
-export function markUnsafe<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) unsafeValues.add(value);
-  return value;
-}
-
-/** Does a value contain any template that rendering would change? */
+/** Does a value contain any template that rendering would change? Host data never does: it is not rendered. */
 export function containsTemplate(value: unknown): boolean {
   if (typeof value === 'string') return isTemplated(value);
-  if (typeof value !== 'object' || value === null || unsafeValues.has(value)) return false;
+  if (typeof value !== 'object' || value === null || isUnsafe(value)) return false;
   if (Array.isArray(value)) return value.some(containsTemplate);
   return Object.values(value).some(containsTemplate);
 }
@@ -91,41 +92,48 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   const env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, trimBlocks: true, dev: true });
   let captured: unknown = NOTHING_CAPTURED;
 
-  const filters = buildFilters({
-    filter: (name) => {
-      const found = (env as unknown as { filters: Record<string, FilterFunction | undefined> }).filters[name];
-      if (found === undefined) throw new Error(`no filter named '${name}'`);
-      return found;
-    },
-    test: (name) => {
-      const found = (env as unknown as { tests: Record<string, TestFunction | undefined> }).tests[name];
-      if (found === undefined) throw new Error(`no test named '${name}'`);
-      return found;
-    },
-  });
-  const internals = env as unknown as { filters: Record<string, FilterFunction>; tests: Record<string, TestFunction> };
+  const internals = env as unknown as EnvironmentInternals;
+  const ownEntry = <T>(table: Record<string, T>, kind: string, name: string): T => {
+    if (!Object.prototype.hasOwnProperty.call(table, name)) throw new Error(`no ${kind} named '${name}'`);
+    return table[name] as T;
+  };
+  // by name, from airlock's own tables only: `x | constructor` must not find Object.prototype.constructor
+  internals.getFilter = (name) => ownEntry(internals.filters, 'filter', name);
+  internals.getTest = (name) => ownEntry(internals.tests, 'test', name);
+  const filters = buildFilters({ filter: internals.getFilter, test: internals.getTest });
   const safeString = (nunjucks as unknown as { runtime: { SafeString: new (...args: unknown[]) => object } }).runtime.SafeString;
   // nunjucks' own filters (indent, dictsort, batch, ...) stay available, with Ansible's undefined handling.
   const allFilters: Record<string, FilterFunction> = { ...internals.filters, ...filters };
   for (const [name, filter] of Object.entries(allFilters)) {
-    env.addFilter(name, function airlockFilter(this: unknown, value: unknown, ...args: unknown[]) {
+    env.addFilter(name, function airlockFilter(this: unknown, input: unknown, ...rawArgs: unknown[]) {
+      // a variable's boxed host text (hostvars[h].x inside a dict) reaches a filter as its text
+      const value = unboxUnsafe(input);
+      const args = rawArgs.map(unboxUnsafe);
       if (value instanceof TemplateUndefined && !ACCEPTS_UNDEFINED.has(name)) throw value.toError();
+      // a function is not data: no filter may read its source, name or properties
+      if (typeof value === 'function' || args.some((arg) => typeof arg === 'function')) throw new Error(`filter '${name}': a function is not a value`);
       const result = filter.call(this, value, ...args);
       return result instanceof safeString ? String(result) : result;
     });
   }
   const allTests: Record<string, TestFunction> = { ...internals.tests, ...buildTests() };
   for (const [name, test] of Object.entries(allTests)) {
-    (env as unknown as { addTest(name: string, fn: TestFunction): void }).addTest(name, function airlockTest(this: unknown, value: unknown, ...args: unknown[]) {
+    (env as unknown as { addTest(name: string, fn: TestFunction): void }).addTest(name, function airlockTest(this: unknown, input: unknown, ...args: unknown[]) {
+      const value = unboxUnsafe(input);
       if (value instanceof TemplateUndefined && !TESTS_ACCEPTING_UNDEFINED.has(name)) throw value.toError();
-      return test.call(this, value, ...args);
+      return test.call(this, value, ...args.map(unboxUnsafe));
     });
   }
-  for (const [name, value] of Object.entries(buildGlobals(currentVariableScope))) env.addGlobal(name, value);
-  env.addGlobal('__airlock_capture', (value: unknown) => {
+  // nunjucks' own range/cycler/joiner are replaced: the sandbox's versions are bounded and expose only callables
+  const globals: Record<string, unknown> = { ...sandboxedGlobals(), ...buildGlobals(currentVariableScope) };
+  globals['__airlock_capture'] = (value: unknown) => {
     captured = value;
     return '';
-  });
+  };
+  for (const name of Object.keys(internals.globals)) delete internals.globals[name];
+  for (const [name, value] of Object.entries(globals)) {
+    env.addGlobal(name, typeof value === 'function' ? allowCall(value as (...args: never[]) => unknown) : value);
+  }
 
   const cache = new Map<string, Compiled>();
   function compile(source: string): Compiled {
@@ -144,13 +152,38 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   class LazyScope implements VariableScope {
     private readonly resolved = new Map<string, unknown>();
     private readonly resolving: string[] = [];
+    /** one flag per render in progress, innermost last: did it read host data? */
+    private readonly taint: boolean[] = [];
+    /** lazily rendered variables whose value was built from host data */
+    private readonly unsafeNames = new Set<string>();
     constructor(private readonly vars: Vars) {}
     has(name: string): boolean {
       return Object.prototype.hasOwnProperty.call(this.vars, name);
     }
+    noteUnsafe(): void {
+      // every enclosing render uses what the innermost one produced
+      this.taint.fill(true);
+    }
+    /** Run one render and say whether it read host data. */
+    tracked<T>(render: () => T): { value: T; unsafe: boolean } {
+      this.taint.push(false);
+      try {
+        const value = render();
+        return { value, unsafe: this.taint[this.taint.length - 1] === true };
+      } finally {
+        this.taint.pop();
+      }
+    }
     get(name: string): unknown {
-      if (this.resolved.has(name)) return this.resolved.get(name);
       const raw = this.vars[name];
+      if (raw instanceof UnsafeText || isUnsafe(raw)) {
+        this.noteUnsafe();
+        return raw instanceof UnsafeText ? raw.text : raw;
+      }
+      if (this.resolved.has(name)) {
+        if (this.unsafeNames.has(name)) this.noteUnsafe();
+        return this.resolved.get(name);
+      }
       if (NEVER_TEMPLATED.has(name)) return raw;
       if (!containsTemplate(raw)) {
         this.resolved.set(name, raw); // a large plain dict is scanned once per render, not once per access
@@ -163,8 +196,12 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
       }
       this.resolving.push(name);
       try {
-        const value = renderDeep(raw, this);
+        const { value, unsafe } = this.tracked(() => renderDeep(raw, this));
         this.resolved.set(name, value);
+        if (unsafe) {
+          this.unsafeNames.add(name);
+          this.noteUnsafe();
+        }
         return value;
       } finally {
         this.resolving.pop();
@@ -191,6 +228,7 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
       captured = NOTHING_CAPTURED;
       if (value === NOTHING_CAPTURED) throw new Error('expression produced no value');
       if (value instanceof TemplateUndefined) throw value.toError();
+      if (typeof value === 'function') throw new Error(`'${expression.trim()}' is a function, not a value`);
       return value;
     });
   }
@@ -216,6 +254,10 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
 
   function renderDeep(value: unknown, scope: VariableScope): unknown {
     if (typeof value === 'string') return renderText(value, scope);
+    if (value instanceof UnsafeText) {
+      scope.noteUnsafe();
+      return value.text;
+    }
     if (!containsTemplate(value)) return value;
     if (Array.isArray(value)) return value.map((item) => renderDeep(item, scope));
     if (isMapping(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderDeep(item, scope)]));
@@ -230,8 +272,19 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
     return trimmed.includes('{{') ? renderToString(trimmed, scope) : trimmed;
   }
 
+  /** A rendered value to store: unsafe when its render read host data. */
+  function keepUnsafe(value: unknown, scope: LazyScope): unknown {
+    const { value: rendered, unsafe } = scope.tracked(() => renderDeep(value, scope));
+    return unsafe ? toUnsafe(rendered) : rendered;
+  }
+
   return {
     render: (value, vars) => renderDeep(value, new LazyScope(vars)),
+    renderKeepingUnsafe: (value, vars) => {
+      const scope = new LazyScope(vars);
+      if (!isMapping(value) || isUnsafe(value)) return keepUnsafe(value, scope);
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, keepUnsafe(item, scope)]));
+    },
     renderString: (template, vars) => renderToString(template, new LazyScope(vars)),
     evaluate: (expression, vars) => {
       const scope = new LazyScope(vars);
@@ -242,6 +295,14 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
       return conditionalTruth(evaluateIn(bareExpression(expression, scope), scope, expression));
     },
   };
+}
+
+interface EnvironmentInternals {
+  filters: Record<string, FilterFunction>;
+  tests: Record<string, TestFunction>;
+  globals: Record<string, unknown>;
+  getFilter(name: string): FilterFunction;
+  getTest(name: string): TestFunction;
 }
 
 const FALSE_WORDS = new Set(['false', 'no', 'off', '0', 'n', 'f', 'none', '']);

@@ -1,8 +1,13 @@
-// Functions every template can call: lookup()/query() for 'env', 'file', 'vars', 'items'/'list', and `omit`.
+// Functions every template can call: lookup()/query() for 'env', 'file', 'vars', 'items'/'list', `omit`, and
+// Jinja's range/cycler/joiner (bounded, and exposing nothing but callables the sandbox allows).
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { argument, splitArgs } from './template-args.js';
-import type { VariableScope } from './template-runtime.js';
+import { argument, splitArgs } from './args.js';
+import type { VariableScope } from './runtime.js';
+import { allowCall } from './sandbox.js';
+
+/** The longest list range() makes: `range(10**9)` is an error, not a workstation out of memory. */
+export const MAX_RANGE_LENGTH = 1_000_000;
 
 /**
  * Ansible's `omit`: a module argument whose value renders to exactly this string is dropped by the executor
@@ -43,11 +48,15 @@ function readLookupFile(path: string, scope: VariableScope | undefined): string 
 
 function runLookup(plugin: string, terms: unknown[], scope: VariableScope | undefined): unknown[] {
   switch (plugin) {
+    // What the environment and files say is data, as Ansible's lookups return it (unsafe): a file fetched from a
+    // host, or a variable someone exported, is never rendered as a template afterwards.
     case 'env':
     case 'ansible.builtin.env':
+      scope?.noteUnsafe();
       return terms.map((term) => process.env[String(term)] ?? '');
     case 'file':
     case 'ansible.builtin.file':
+      scope?.noteUnsafe();
       return terms.map((term) => readLookupFile(String(term), scope));
     case 'vars':
     case 'ansible.builtin.vars':
@@ -81,4 +90,47 @@ export function buildGlobals(scope: () => VariableScope | undefined): Record<str
     return runLookup(String(plugin), terms, scope());
   };
   return { lookup, query, q: query, omit: OMIT };
+}
+
+/** Python's range(stop) / range(start, stop[, step]), at most MAX_RANGE_LENGTH numbers. */
+function range(...args: unknown[]): number[] {
+  const numbers = args.map(Number);
+  const [start, stop, step] = numbers.length === 1 ? [0, numbers[0] ?? 0, 1] : [numbers[0] ?? 0, numbers[1] ?? 0, numbers[2] ?? 1];
+  if (![start, stop, step].every(Number.isInteger)) throw new Error('range() arguments must be integers');
+  if (step === 0) throw new Error('range() arg 3 must not be zero');
+  const length = Math.max(0, Math.ceil((stop - start) / step));
+  if (length > MAX_RANGE_LENGTH) throw new Error(`range(): ${length} numbers is more than the limit of ${MAX_RANGE_LENGTH}`);
+  return Array.from({ length }, (_unused, i) => start + i * step);
+}
+
+/** Jinja's cycler(a, b, ...): .next() returns the items in turn, .current the one it returns next, .reset() rewinds. */
+function cycler(...items: unknown[]): Record<string, unknown> {
+  let position = 0;
+  const state: Record<string, unknown> = { current: items[0] ?? null };
+  state['next'] = allowCall(() => {
+    const item = items[position] ?? null;
+    position = (position + 1) % Math.max(1, items.length);
+    state['current'] = items[position] ?? null;
+    return item;
+  });
+  state['reset'] = allowCall(() => {
+    position = 0;
+    state['current'] = items[0] ?? null;
+    return null;
+  });
+  return state;
+}
+
+/** Jinja's joiner(sep): '' the first time it is called, `sep` every time after. */
+function joiner(separator: unknown = ', '): () => string {
+  let used = false;
+  return allowCall(() => {
+    const out = used ? String(separator) : '';
+    used = true;
+    return out;
+  });
+}
+
+export function sandboxedGlobals(): Record<string, unknown> {
+  return { range, cycler, joiner };
 }

@@ -7,17 +7,21 @@
 //   - `if`, `not`, `and`, `or`, inline `if` use Python truthiness ([] and {} are false);
 //   - `==`/`!=` compare like Python (deep for lists and dicts, no '1' == 1);
 //   - output writes Python's str() of a value (True, None, ['a', 'b']);
-//   - Python's str/list/dict methods (`x.split(',')`, `d.items()`, `l[-1]`) and slices (`l[1:]`) work.
+//   - Python's str/list/dict methods (`x.split(',')`, `d.items()`, `l[-1]`) and slices (`l[1:]`) work;
+//   - member lookups, calls, `in` and dict literals go through the sandbox (sandbox.ts): no template can
+//     reach a prototype, a constructor or a function's properties, nor call what airlock did not register.
 import nunjucks from 'nunjucks';
-import { TemplateUndefined } from './template-undefined.js';
-import { isMapping, pyStr, pyTruthy } from './python-values.js';
+import { TemplateUndefined } from './undefined.js';
+import { pyStr, pyTruthy } from './python-values.js';
 import { pyEquals } from './python-compare.js';
-import { stringMethod } from './python-methods.js';
+import { allowCall, buildDict, callFunction, lookupMember, pyContains, pySlice } from './sandbox.js';
 
 /** Where a template's free variables come from: the task's vars, resolved lazily. */
 export interface VariableScope {
   has(name: string): boolean;
   get(name: string): unknown;
+  /** the render in progress read host data (an unsafe value): what it builds is host data too */
+  noteUnsafe(): void;
 }
 
 const activeScopes: VariableScope[] = [];
@@ -45,9 +49,14 @@ interface Context {
   env: { globals: Record<string, unknown> };
 }
 type Lookup = (obj: unknown, key: unknown, ...slice: unknown[]) => unknown;
+type Call = (fn: unknown, name: string, context: unknown, args: unknown[]) => unknown;
+type MacroFactory = (argNames: unknown, kwargNames: unknown, body: (...args: never[]) => unknown) => (...args: never[]) => unknown;
 interface Runtime {
   contextOrFrameLookup(context: Context, frame: Frame, name: string): unknown;
   memberLookup: Lookup;
+  callWrap: Call;
+  makeMacro: MacroFactory;
+  inOperator(needle: unknown, haystack: unknown): boolean;
   suppressValue(value: unknown, autoescape: boolean): unknown;
   fromIterator(value: unknown): unknown;
   [helper: string]: unknown;
@@ -110,7 +119,8 @@ function wrapRuntime(runtime: Runtime): void {
     if (local !== undefined) return local;
     if (Object.prototype.hasOwnProperty.call(context.ctx, name)) return context.ctx[name];
     if (scope.has(name)) return scope.get(name);
-    if (name in context.env.globals) return context.env.globals[name];
+    // own globals only: `name in globals` would find Object.prototype's `constructor`
+    if (Object.prototype.hasOwnProperty.call(context.env.globals, name)) return context.env.globals[name];
     if (name === 'True') return true;
     if (name === 'False') return false;
     if (name === 'None') return null;
@@ -119,9 +129,31 @@ function wrapRuntime(runtime: Runtime): void {
 
   const originalMember = runtime.memberLookup;
   runtime.memberLookup = function memberLookup(this: unknown, obj: unknown, key: unknown, ...slice: unknown[]): unknown {
-    if (currentScope() === undefined || slice.length > 0) return originalMember.call(this, obj, key, ...slice);
-    return lookupMember(obj, key, (o, k) => originalMember.call(this, o, k));
+    const scope = currentScope();
+    if (scope === undefined) return originalMember.call(this, obj, key, ...slice);
+    // jinja-compat compiles `x[a:b:c]` as memberLookup(x, a, b, c)
+    if (slice.length > 0) return pySlice(obj, key, slice[0], slice[1]);
+    return lookupMember(obj, key, () => scope.noteUnsafe());
   };
+
+  const originalCall = runtime.callWrap.bind(runtime);
+  runtime.callWrap = (fn, name, context, args) =>
+    currentScope() === undefined ? originalCall(fn, name, context, args) : callFunction(fn, name, context, args);
+
+  // macros (and `caller` of {% call %}) are made by the template itself: they may be called, and give a plain string
+  const originalMacro = runtime.makeMacro.bind(runtime);
+  const SafeString = runtime.SafeString as new (...args: never[]) => object;
+  runtime.makeMacro = (argNames, kwargNames, body) => {
+    const macro = originalMacro(argNames, kwargNames, body);
+    return allowCall(function airlockMacro(this: unknown, ...args: never[]): unknown {
+      const output = macro.apply(this, args);
+      return output instanceof SafeString ? String(output) : output;
+    });
+  };
+
+  const originalIn = runtime.inOperator.bind(runtime);
+  runtime.inOperator = (needle, haystack) => (currentScope() === undefined ? originalIn(needle, haystack) : pyContains(needle, haystack));
+  runtime.airlockDict = buildDict;
 
   const originalSuppress = runtime.suppressValue.bind(runtime);
   runtime.suppressValue = (value, autoescape) => (currentScope() === undefined ? originalSuppress(value, autoescape) : pyStr(value));
@@ -170,39 +202,27 @@ function balanceCurlyBraces(lexer: { lex(src: string, opts: unknown): Tokenizer 
   };
 }
 
-/** Jinja's getattr/getitem: attributes of dicts are their keys, methods of Python types, negative indexes. */
-function lookupMember(obj: unknown, key: unknown, fallback: Lookup): unknown {
-  if (obj instanceof TemplateUndefined) return obj;
-  if (obj === null || obj === undefined) return new TemplateUndefined(`'None' has no attribute '${String(key)}'`);
-  if (typeof obj === 'string') {
-    if (typeof key === 'number') return indexSequence(obj, key, 'str');
-    const method = stringMethod(obj, String(key));
-    return method ?? new TemplateUndefined(`'str object' has no attribute '${String(key)}'`);
-  }
-  if (Array.isArray(obj)) {
-    if (typeof key === 'number') return indexSequence(obj, key, 'list');
-    const value = fallback(obj, key);
-    return value === undefined ? new TemplateUndefined(`'list object' has no attribute '${String(key)}'`) : value;
-  }
-  if (isMapping(obj)) {
-    const name = String(key);
-    if (Object.prototype.hasOwnProperty.call(obj, name) && obj[name] !== undefined) return obj[name];
-    const prototype: unknown = Object.getPrototypeOf(obj);
-    const plain = prototype === Object.prototype || prototype === null;
-    if (!plain) return fallback(obj, key);
-    const method = fallback(obj, key);
-    return typeof method === 'function' ? method : new TemplateUndefined(`'dict object' has no attribute '${name}'`);
-  }
-  return fallback(obj, key);
-}
-
-function indexSequence(sequence: string | unknown[], index: number, typeName: string): unknown {
-  const position = index < 0 ? sequence.length + index : index;
-  if (position < 0 || position >= sequence.length) return new TemplateUndefined(`${typeName} index ${index} out of range`);
-  return sequence[position];
-}
-
 function patchCompiler(proto: CompilerPrototype): void {
+  // `{'__proto__': x}` as a JavaScript object literal would set the prototype: build dicts from [key, value] pairs
+  proto.compileDict = function compileDict(node, frame) {
+    this._emit('runtime.airlockDict([');
+    const children = (node.children as unknown[] | undefined) ?? [];
+    children.forEach((pair, index) => {
+      if (index > 0) this._emit(',');
+      this.compile(pair, frame);
+    });
+    this._emit('])');
+  };
+  proto.compilePair = function compilePair(node, frame) {
+    const key = node.key as { typename?: string; value?: unknown };
+    this._emit('[');
+    // a bare name as a key is its text, as nunjucks has always read `{a: 1}`
+    if (key.typename === 'Symbol') this._emit(JSON.stringify(String(key.value)));
+    else this._compileExpression(key, frame);
+    this._emit(',');
+    this._compileExpression(node.value, frame);
+    this._emit(']');
+  };
   proto.compileIf = function compileIf(node, frame, async) {
     this._emit('if(runtime.airlockTruthy(');
     this._compileExpression(node.cond, frame);

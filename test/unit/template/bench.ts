@@ -1,6 +1,6 @@
 // Measures what the compiled-template cache saves on the executor's hot path (same template, many hosts x tasks).
-// Run: npx tsc -p . && node dist/test/unit/playbook/template-bench.js [cached-iterations] [uncached-iterations]
-import { createTemplater } from '../../../src/playbook/template.js';
+// Run: npx tsc -p . && node dist/test/unit/template/bench.js [cached-iterations] [uncached-iterations]
+import { createTemplater } from '../../../src/template/index.js';
 
 const iterations = Number(process.argv[2] ?? 100_000);
 const vars = { name: 'web01', port: 8080, base: '/srv', app_dir: '{{ base }}/app' };

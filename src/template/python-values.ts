@@ -1,6 +1,7 @@
 // How Jinja (Python) sees JavaScript values: truthiness, str() of a value in output, type names.
 // Ansible playbooks rely on these: `when: my_list` is false for [], and "x={{ flag }}" renders "x=True".
-import { requireDefined } from './template-undefined.js';
+import { requireDefined } from './undefined.js';
+import { unboxUnsafe } from '../util/unsafe.js';
 
 export function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -15,7 +16,8 @@ export function pyTruthy(value: unknown): boolean {
 }
 
 /** Python's repr(), used for containers inside output. */
-export function pyRepr(value: unknown): string {
+export function pyRepr(input: unknown): string {
+  const value = unboxUnsafe(input);
   if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
   if (isMapping(value)) return `{${Object.entries(value).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
@@ -24,12 +26,14 @@ export function pyRepr(value: unknown): string {
 
 /** Python's str(), what `{{ value }}` writes into a larger string. */
 export function pyStr(value: unknown): string {
-  const defined = requireDefined(value);
+  const defined = requireDefined(unboxUnsafe(value));
   if (defined === null) return 'None';
   if (defined === undefined) return '';
   if (defined === true) return 'True';
   if (defined === false) return 'False';
   if (typeof defined === 'string') return defined;
+  // never a function's source: templates may call functions, not read them
+  if (typeof defined === 'function') return '<function>';
   if (Array.isArray(defined) || isMapping(defined)) return pyRepr(defined);
   return String(defined);
 }

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTemplater, OMIT, TemplateError, markUnsafe } from '../../../src/playbook/template.js';
+import { createTemplater, OMIT, TemplateError } from '../../../src/template/index.js';
+import { toUnsafe } from '../../../src/util/unsafe.js';
 
 const templater = createTemplater();
 
@@ -86,7 +87,7 @@ describe('templating: native values, as Ansible returns them', () => {
   });
 
   it('does not touch strings marked unsafe (registered output that contains braces)', () => {
-    const result = markUnsafe({ stdout: '{{ not_a_var }}' });
+    const result = toUnsafe({ stdout: '{{ not_a_var }}' });
     expect(templater.render('{{ out.stdout }}', { out: result })).to.equal('{{ not_a_var }}');
   });
 });

@@ -1,14 +1,15 @@
 // Ansible's filters (the ones playbooks use day to day), with Python/Jinja semantics. Each receives the piped value
-// first; keyword arguments arrive through splitArgs. Undefined input is rejected by the wrapper in template-env.ts,
+// first; keyword arguments arrive through splitArgs. Undefined input is rejected by the wrapper in templater.ts,
 // except for the filters listed in ACCEPTS_UNDEFINED.
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { quote } from '../util/shell.js';
-import { argument, splitArgs } from './template-args.js';
-import { TemplateUndefined } from './template-undefined.js';
+import { argument, splitArgs } from './args.js';
+import { TemplateUndefined } from './undefined.js';
 import { isMapping, pyStr, pyTruthy, pyTypeName } from './python-values.js';
 import { pyCompare, pyEquals } from './python-compare.js';
+import { isPlainMapping, ownAttribute } from './sandbox.js';
 import { pythonRegExp, pythonReplacement } from './python-regex.js';
 import { randomSalt, sha512Crypt } from './sha512-crypt.js';
 
@@ -32,21 +33,12 @@ function sequence(value: unknown): unknown[] {
   throw new Error(`${pyTypeName(value)} object is not iterable`);
 }
 
-/** `attribute='a.b'` or an index, as Jinja's make_attrgetter resolves it. */
-function getAttribute(item: unknown, path: unknown): unknown {
-  let current: unknown = item;
-  for (const part of String(path).split('.')) {
-    if (Array.isArray(current) && /^-?\d+$/.test(part)) current = current[Number(part)];
-    else if (isMapping(current)) current = Object.prototype.hasOwnProperty.call(current, part) ? current[part] : undefined;
-    else current = undefined;
-    if (current === undefined) return new TemplateUndefined(`'${pyTypeName(item)} object' has no attribute '${part}'`);
-  }
-  return current;
-}
+/** `attribute='a.b'` or an index, as Jinja's make_attrgetter resolves it (own data only: the sandbox's rule). */
+const getAttribute = ownAttribute;
 
 function getAttributeOrIndex(container: unknown, key: unknown): unknown {
   if (Array.isArray(container) && typeof key === 'number') return container[key] ?? new TemplateUndefined(`list index ${key} out of range`);
-  if (isMapping(container) && Object.prototype.hasOwnProperty.call(container, String(key))) return container[String(key)];
+  if (isPlainMapping(container) && Object.prototype.hasOwnProperty.call(container, String(key))) return container[String(key)];
   return new TemplateUndefined(`'${pyTypeName(container)} object' has no attribute '${String(key)}'`);
 }
 
@@ -84,18 +76,23 @@ function sortKey(item: unknown, attribute: unknown, caseSensitive: boolean): unk
   return typeof keyed === 'string' && !caseSensitive ? keyed.toLowerCase() : keyed;
 }
 
+/** An own property even for '__proto__' (combine of host JSON must not set a prototype). */
+function put(mapping: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(mapping, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function deepCombine(base: Record<string, unknown>, extra: Record<string, unknown>, recursive: boolean, listMerge: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(extra)) {
-    const existing = out[key];
-    if (recursive && isMapping(existing) && isMapping(value)) out[key] = deepCombine(existing, value, recursive, listMerge);
+    const existing = Object.prototype.hasOwnProperty.call(out, key) ? out[key] : undefined;
+    if (recursive && isMapping(existing) && isMapping(value)) put(out, key, deepCombine(existing, value, recursive, listMerge));
     else if (Array.isArray(existing) && Array.isArray(value) && listMerge !== 'replace') {
-      if (listMerge === 'append') out[key] = [...existing, ...value];
-      else if (listMerge === 'prepend') out[key] = [...value, ...existing];
-      else if (listMerge === 'append_rp') out[key] = [...existing.filter((x) => !value.some((v) => pyEquals(v, x))), ...value];
-      else if (listMerge === 'prepend_rp') out[key] = [...value, ...existing.filter((x) => !value.some((v) => pyEquals(v, x)))];
-      else out[key] = value;
-    } else out[key] = value;
+      if (listMerge === 'append') put(out, key, [...existing, ...value]);
+      else if (listMerge === 'prepend') put(out, key, [...value, ...existing]);
+      else if (listMerge === 'append_rp') put(out, key, [...existing.filter((x) => !value.some((v) => pyEquals(v, x))), ...value]);
+      else if (listMerge === 'prepend_rp') put(out, key, [...value, ...existing.filter((x) => !value.some((v) => pyEquals(v, x)))]);
+      else put(out, key, value);
+    } else put(out, key, value);
   }
   return out;
 }
