@@ -11,7 +11,7 @@ import type { OpenBundle } from './bundle-dir.js';
 import type { BundleComponent } from './manifest.js';
 import { pushFile, type PushFileOutcome, type PushProgress } from './transfer.js';
 import { InputError } from '../util/errors.js';
-import { ensureLxdImage, type LxdImageOutcome } from '../modules/lxd_image.js';
+import { ensureLxdImage, type LxdImageOutcome } from './lxd-image.js';
 
 export interface HostFileResult {
   component: string;

@@ -2,7 +2,7 @@
 // controller, pushed resumably to many hosts and verified again on each host.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../executor/exit-codes.js';
 import { InputError } from '../util/errors.js';
 import { buildFromImages, buildFromLxd } from '../bundle/build.js';
 import { openBundle } from '../bundle/bundle-dir.js';

@@ -2,7 +2,7 @@
 // and for the integration and end-to-end tests.
 import type { Command } from 'commander';
 import { relative } from 'node:path';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../executor/exit-codes.js';
 import { InputError } from '../util/errors.js';
 import { labDown, labStatus, labUp, LabPrerequisiteError, type LabState } from '../lab/index.js';
 

@@ -2,7 +2,7 @@
 // Entry point: one file per subcommand under src/cli/, each exporting register(program).
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../executor/exit-codes.js';
 import { InputError } from '../util/errors.js';
 
 interface Subcommand {

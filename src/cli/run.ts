@@ -18,7 +18,7 @@ import { createReporters } from '../report/create.js';
 import { DEFAULT_RUNS_DIR, lastFailedHosts, newRunId } from '../report/journal.js';
 import { Redactor } from '../report/redact.js';
 import { InputError } from '../util/errors.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../executor/exit-codes.js';
 
 export interface RunCliOptions {
   inventory: string[];
@@ -141,7 +141,7 @@ export async function runCommand(playbookArgs: string[], options: RunCliOptions,
   // every in-flight command and transfer on every host listens to this one signal: hundreds at once are expected
   setMaxListeners(0, controller.signal);
   const onInterrupt = (): void => {
-    if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: leave now
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted); // a second Ctrl-C: leave now
     process.stderr.write('\nairlock: interrupted, stopping the running tasks and closing connections (Ctrl-C again to quit at once)\n');
     controller.abort();
   };

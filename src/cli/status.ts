@@ -5,7 +5,7 @@ import { ConnectionPool } from '../connection/pool.js';
 import { loadInventory } from '../inventory/load.js';
 import { formatStatusTable, stackStatuses } from '../stack/status.js';
 import { InputError } from '../util/errors.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../executor/exit-codes.js';
 
 interface StatusOptions {
   inventory: string[];

@@ -3,7 +3,7 @@
 import type ssh2 from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { userInfo } from 'node:os';
-import type { Vars } from '../inventory/types.js';
+import type { Vars } from '../types/vars.js';
 import { UnreachableError } from './errors.js';
 import { KnownHostsStore } from './known-hosts.js';
 import { LocalConnection } from './local.js';

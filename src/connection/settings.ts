@@ -3,7 +3,7 @@
 import { userInfo, homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { InputError } from '../util/errors.js';
-import type { Vars } from '../inventory/types.js';
+import type { Vars } from '../types/vars.js';
 import { parseJumpList, parseSshArgsForJumps, type JumpSpec } from './jump-spec.js';
 
 export type { JumpSpec } from './jump-spec.js';

@@ -6,7 +6,7 @@ import { applyOutcome } from './apply.js';
 import type { HostState } from './host-state.js';
 import type { ActionOutcome, Frame, PlayRuntime } from './runtime.js';
 import { errorMessage, executeAction, taskLabel } from './task.js';
-import type { TaskResult } from '../report/result.js';
+import type { TaskResult } from '../types/result.js';
 
 /** A bug or an unexpected error while running one task on one host fails that task on that host, not the run. */
 function internalFailure(task: ActionTask, host: HostState, label: string, error: unknown): { outcome: ActionOutcome; result: TaskResult } {
@@ -27,8 +27,14 @@ export async function runActionOnHosts(rt: PlayRuntime, task: ActionTask, hosts:
   const failed = new Set<HostState>();
   const throttle = task.throttle !== undefined && task.throttle > 0 ? pLimit(task.throttle) : undefined;
   const label = taskLabel(rt, task, undefined);
+  rt.taskRuns.started += 1;
+  const taskId = String(rt.taskRuns.started);
   const announce = (host: HostState): void =>
-    rt.deps.emit({ type: 'task_start', host: host.name, task: label, ...(task.role ? { role: task.role.name } : {}), ...(options.handler ? { handler: true } : {}), at: new Date().toISOString() });
+    rt.deps.emit({ type: 'task_start', taskId, host: host.name, task: label, ...(task.role ? { role: task.role.name } : {}), ...(options.handler ? { handler: true } : {}), at: new Date().toISOString() });
+  const execute = (host: HostState): Promise<{ outcome: ActionOutcome; result: TaskResult }> =>
+    executeAction(rt, task, host, frame)
+      .catch((error: unknown) => internalFailure(task, host, label, error))
+      .then(({ outcome, result }) => ({ outcome, result: { taskId, ...result } }));
   const runOne = async (host: HostState): Promise<void> => {
     if (rt.options.signal.aborted) return;
     if (task.runOnce) {
@@ -36,20 +42,20 @@ export async function runActionOnHosts(rt: PlayRuntime, task: ActionTask, hosts:
       const first = shared === undefined;
       if (!shared) {
         announce(host);
-        shared = executeAction(rt, task, host, frame).catch((error: unknown) => internalFailure(task, host, label, error)).then(({ outcome, result }) => {
+        shared = execute(host).then(({ outcome, result }) => {
           if (applyOutcome(rt, task, host, frame, outcome, result, { report: true })) failed.add(host);
           return outcome;
         });
         rt.runOnce.set(task, shared);
       }
       const outcome: ActionOutcome = await shared;
-      if (!first && applyOutcome(rt, task, host, frame, outcome, { host: host.name, task: label, action: task.module, status: outcome.status, changed: false, startedAt: '', durationMs: 0 }, { report: false })) {
+      if (!first && applyOutcome(rt, task, host, frame, outcome, { taskId, host: host.name, task: label, action: task.module, status: outcome.status, changed: false, startedAt: '', durationMs: 0 }, { report: false })) {
         failed.add(host);
       }
       return;
     }
     announce(host);
-    const { outcome, result } = await executeAction(rt, task, host, frame).catch((error: unknown) => internalFailure(task, host, label, error));
+    const { outcome, result } = await execute(host);
     if (applyOutcome(rt, task, host, frame, outcome, result, { report: true })) failed.add(host);
   };
   await Promise.all(hosts.map((host) => rt.limit(() => (throttle ? throttle(() => runOne(host)) : runOne(host)))));

@@ -3,7 +3,7 @@
 import { toUnsafe } from '../util/unsafe.js';
 import type { Vars } from '../inventory/types.js';
 import type { ActionTask } from '../playbook/types.js';
-import type { TaskResult } from '../report/result.js';
+import type { TaskResult } from '../types/result.js';
 import { addGatheredFacts, type HostState } from './host-state.js';
 import type { ActionOutcome, Frame, PlayRuntime } from './runtime.js';
 import { countInto } from '../report/collect.js';

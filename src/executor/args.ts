@@ -2,7 +2,7 @@
 // that a wrong argument fails the task with a message naming the host, the task and the argument.
 import { isUnsafe } from '../util/unsafe.js';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
-import type { ModuleDefinition } from '../modules/types.js';
+import type { ModuleDefinition } from '../modules/lib/types.js';
 
 // ajv ships CommonJS; under NodeNext its default export is the module namespace.
 const Ajv = AjvModule.default;

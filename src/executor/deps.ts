@@ -3,9 +3,9 @@
 // in-memory fakes. Keeping these narrow is what lets the strategy be tested without SSH.
 import type { Connection } from '../connection/types.js';
 import type { Vars } from '../inventory/types.js';
-import type { ModuleDefinition } from '../modules/types.js';
+import type { ModuleDefinition } from '../modules/lib/types.js';
 import type { Handler, RoleContext, Task } from '../playbook/types.js';
-import type { RunEvent } from '../report/events.js';
+import type { RunEvent } from '../types/events.js';
 
 /** The subset of src/template/templater.ts that the executor uses. */
 export interface Templater {

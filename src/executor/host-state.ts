@@ -2,7 +2,7 @@
 // Ansible), a host that failed or became unreachable stays out of later plays, notifications wait for the next flush.
 import { toUnsafe } from '../util/unsafe.js';
 import type { InventoryHost, Vars } from '../inventory/types.js';
-import { emptySummary, type HostSummary } from '../report/result.js';
+import { emptySummary, type HostSummary } from '../types/result.js';
 
 export type HostStatus = 'active' | 'failed' | 'unreachable' | 'ended';
 

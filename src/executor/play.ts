@@ -8,7 +8,7 @@ import { orderHosts, planBatches, shouldHalt } from './batches.js';
 import { DEFAULT_FORKS, type ExecutorDeps, type ExecutorOptions } from './deps.js';
 import { flushHandlers } from './handlers.js';
 import type { HostState } from './host-state.js';
-import { rootFrame, type PlayRuntime } from './runtime.js';
+import { rootFrame, type PlayRuntime, type TaskRunCounter } from './runtime.js';
 import { runActionOnHosts } from './actions.js';
 import { runSection } from './strategy.js';
 import { errorMessage, sleep } from './task.js';
@@ -42,6 +42,7 @@ export interface PlayContext {
   run: RunScope;
   hosts: ReadonlyMap<string, HostState>;
   startAt: { pending: string | undefined };
+  taskRuns: TaskRunCounter;
 }
 
 /** The play's hosts: `hosts:` (templated with extra vars) within --limit, minus hosts that already failed. */
@@ -145,7 +146,7 @@ export async function runPlay(ctx: PlayContext, play: Play): Promise<PlayOutcome
     const rt: PlayRuntime = {
       deps: ctx.deps, options: ctx.options, play, run: ctx.run, hosts: ctx.hosts, batch, limit, handlers,
       scope: { playHosts: names, playName: play.name, batchHosts: () => batch.filter((host) => host.status === 'active').map((host) => host.name) },
-      varsFiles: new Map(), runOnce: new Map(), startAt: ctx.startAt, includeCache: new Map(), stop: undefined, connectionVars: new Map(),
+      varsFiles: new Map(), runOnce: new Map(), startAt: ctx.startAt, taskRuns: ctx.taskRuns, includeCache: new Map(), stop: undefined, connectionVars: new Map(),
     };
     await runBatch(rt);
     const failedHosts = batch.filter((host) => host.status === 'failed' || host.status === 'unreachable').map((host) => host.name);

@@ -1,7 +1,7 @@
 // The value `register:` stores, in Ansible's shape, so that playbooks written for Ansible read it the same way:
 // changed, failed, msg, rc, stdout(_lines), stderr(_lines), skipped, attempts, module data, and `results` for loops.
 import type { Vars } from '../inventory/types.js';
-import type { TaskDiff } from '../report/result.js';
+import type { TaskDiff } from '../types/result.js';
 
 /** One module invocation's outcome (one loop item, or the whole task without a loop). */
 export interface ItemOutcome {

@@ -3,15 +3,12 @@
 import { dirname } from 'node:path';
 import type { Inventory } from '../inventory/types.js';
 import type { Playbook } from '../playbook/types.js';
-import type { HostSummary } from '../report/result.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import type { HostSummary } from '../types/result.js';
+import { ExitCode } from './exit-codes.js';
 import type { ExecutorDeps, ExecutorOptions } from './deps.js';
 import { newHostState, type HostState } from './host-state.js';
 import { runPlay } from './play.js';
 import { groupsVar, type RunScope } from './variables.js';
-
-/** Exit status after Ctrl-C, as a shell reports a process ended by SIGINT. */
-export const INTERRUPTED_EXIT_CODE = 130;
 
 export interface RunOutcome {
   exitCode: number;
@@ -20,7 +17,7 @@ export interface RunOutcome {
 }
 
 export function exitCodeFor(summaries: Record<string, HostSummary>, halted: boolean, interrupted: boolean): number {
-  if (interrupted) return INTERRUPTED_EXIT_CODE;
+  if (interrupted) return ExitCode.interrupted;
   const all = Object.values(summaries);
   if (halted || all.some((summary) => summary.failed > 0 || summary.rolled_back > 0)) return ExitCode.hostFailed;
   if (all.some((summary) => summary.unreachable > 0)) return ExitCode.hostUnreachable;
@@ -40,6 +37,7 @@ export async function runPlaybooks(playbooks: Playbook[], inventory: Inventory, 
     },
   };
   const startAt = { pending: options.startAtTask };
+  const taskRuns = { started: 0 };
   let halted = false;
   emit({ type: 'run_start', playbook: playbooks.map((playbook) => playbook.path).join(', '), runId: options.runId, check: options.check, at: new Date().toISOString() });
   try {
@@ -50,7 +48,7 @@ export async function runPlaybooks(playbooks: Playbook[], inventory: Inventory, 
       };
       for (const play of playbook.plays) {
         if (options.signal.aborted) break outer;
-        const outcome = await runPlay({ deps: tracking, options, run, hosts, startAt }, play);
+        const outcome = await runPlay({ deps: tracking, options, run, hosts, startAt, taskRuns }, play);
         if (outcome.rolloutHalted) halted = true;
         if (outcome.halted) break outer;
       }

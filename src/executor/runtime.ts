@@ -54,6 +54,11 @@ export interface ActionOutcome {
   gatheredFacts: Vars;
 }
 
+/** Counts task starts through the run, so that every start of a task has an id of its own (TaskResult.taskId). */
+export interface TaskRunCounter {
+  started: number;
+}
+
 export interface PlayRuntime {
   deps: ExecutorDeps;
   options: ExecutorOptions;
@@ -72,6 +77,8 @@ export interface PlayRuntime {
   runOnce: Map<ActionTask, Promise<ActionOutcome>>;
   /** --start-at-task not reached yet (shared across plays through the run) */
   startAt: { pending: string | undefined };
+  /** how many times a task (or handler) has started in this run: each start's id, for reporters */
+  taskRuns: TaskRunCounter;
   includeCache: Map<string, Promise<unknown>>;
   /** set by meta end_play / end_batch, any_errors_fatal, max_fail_percentage, Ctrl-C */
   stop: { reason: string; halt: boolean } | undefined;

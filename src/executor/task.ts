@@ -7,10 +7,10 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { CommandTimeoutError, UnreachableError } from '../connection/errors.js';
 import type { Connection } from '../connection/types.js';
 import type { Vars } from '../inventory/types.js';
-import type { ModuleContext, ModuleDefinition, ModuleResult } from '../modules/types.js';
+import type { ModuleContext, ModuleDefinition, ModuleResult } from '../modules/lib/types.js';
 import { numberOf } from '../playbook/task-values.js';
 import type { ActionTask, NumberOrTemplate } from '../playbook/types.js';
-import type { TaskResult } from '../report/result.js';
+import type { TaskResult } from '../types/result.js';
 import { plainData, toUnsafe } from '../util/unsafe.js';
 import { dropOmitted, validateModuleArgs } from './args.js';
 import type { HostState } from './host-state.js';
@@ -208,7 +208,7 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
     if (error instanceof UnreachableError) return { changed: false, failed: false, skipped: false, unreachable: error.message, msg: error.message };
     return failure(errorMessage(error));
   }
-  const ctx: ModuleContext & { evaluate(expression: string): unknown } = {
+  const ctx: ModuleContext = {
     host: host.name,
     conn,
     check,
@@ -221,6 +221,7 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
     env,
     signal: rt.options.signal,
     reconnect: () => connectionFor(rt, module, host, delegateTo, vars),
+    verbosity: rt.options.verbosity,
   };
 
   // ansible-core's count: the first run plus `retries` retries (retries 3 = up to 4 runs; retries <= 0 = one run).
@@ -410,6 +411,7 @@ function buildResult(
       if (outcome.stdout !== undefined) itemResult.stdout = outcome.stdout;
       if (outcome.stderr !== undefined) itemResult.stderr = outcome.stderr;
       if (outcome.diff !== undefined) itemResult.diff = outcome.diff;
+      if (outcome.data !== undefined) itemResult.data = outcome.data;
       if (result.noLog) itemResult.noLog = true;
       return itemResult;
     });

@@ -5,22 +5,28 @@ import { ConnectionPool, type ConnectionPoolOptions } from '../connection/pool.j
 import { LocalConnection } from '../connection/local.js';
 import type { Connection } from '../connection/types.js';
 import type { Inventory } from '../inventory/types.js';
-import { findModule } from '../modules/registry.js';
+import { findModule, moduleNames } from '../modules/lib/registry.js';
 import { loadPlaybook, loadRoleForInclude, loadTaskFile, loadVarsFile, type LoadOptions } from '../playbook/load.js';
 import type { Playbook } from '../playbook/types.js';
 import { createTemplater, OMIT } from '../template/index.js';
-import type { RunEvent } from '../report/events.js';
+import type { RunEvent } from '../types/events.js';
 import type { ExecutorDeps, TaskLoader } from './deps.js';
 
 export type PlaybookLoadOptions = Pick<LoadOptions, 'rolesPath' | 'playbookDir'>;
 
+/** The loader checks task modules and arguments against the real registry. */
+function withRegistry(options: PlaybookLoadOptions): LoadOptions {
+  return { ...options, findModule, moduleNames };
+}
+
 export async function loadPlaybooks(paths: string[], options: PlaybookLoadOptions): Promise<Playbook[]> {
   const playbooks: Playbook[] = [];
-  for (const path of paths) playbooks.push(await loadPlaybook(path, options));
+  for (const path of paths) playbooks.push(await loadPlaybook(path, withRegistry(options)));
   return playbooks;
 }
 
-export function playbookTaskLoader(options: PlaybookLoadOptions): TaskLoader {
+export function playbookTaskLoader(loadOptions: PlaybookLoadOptions): TaskLoader {
+  const options = withRegistry(loadOptions);
   return {
     loadTaskFile: (path, role) => loadTaskFile(path, role, options),
     loadRoleForInclude: (name, tasksFrom, fromDir) => loadRoleForInclude(name, tasksFrom, fromDir, options),

@@ -1,7 +1,8 @@
 // The inventory as the rest of airlock sees it, once every source (-i, group_vars/, host_vars/) is merged.
 // Shape follows `ansible-inventory --list` so that operators recognise it.
 
-export type Vars = Record<string, unknown>;
+export type { Vars } from '../types/vars.js';
+import type { Vars } from '../types/vars.js';
 
 export interface InventoryHost {
   name: string;

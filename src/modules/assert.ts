@@ -1,6 +1,6 @@
 // assert: evaluate each `that:` expression with the executor's Jinja evaluator; fail with fail_msg on the first false.
-import { failOnArgError, ModuleArgError, optionalBool } from './common.js';
-import type { ModuleDefinition, ModuleResult } from './types.js';
+import { failOnArgError, ModuleArgError, optionalBool } from './lib/common.js';
+import type { ModuleDefinition, ModuleResult } from './lib/types.js';
 
 /** Python truthiness, which Jinja conditions follow. */
 export function truthy(value: unknown): boolean {
@@ -36,12 +36,10 @@ export const assertModule: ModuleDefinition = {
   },
   run: (args, ctx) =>
     failOnArgError(async () => {
-      const evaluate = ctx.evaluate;
-      if (!evaluate) throw new ModuleArgError('assert', 'needs an expression evaluator from the executor (ctx.evaluate)');
       for (const condition of conditions(args['that'])) {
         let value: unknown;
         try {
-          value = condition === 'True' ? true : condition === 'False' ? false : evaluate.call(ctx, condition);
+          value = condition === 'True' ? true : condition === 'False' ? false : ctx.evaluate(condition);
         } catch (error) {
           return { changed: false, failed: true, msg: `assert: evaluating '${condition}' failed: ${error instanceof Error ? error.message : String(error)}`, data: { assertion: condition } };
         }

@@ -4,8 +4,8 @@ import { sh } from '../util/shell.js';
 import { cachedVerifiedBundle } from '../bundle/gate.js';
 import { pushToHost, remoteManifestName, selectComponents } from '../bundle/push.js';
 import { InputError } from '../util/errors.js';
-import { failOnArgError, ModuleArgError, optionalBool, optionalString, requireString } from './common.js';
-import type { ModuleContext, ModuleDefinition, ModuleResult } from './types.js';
+import { failOnArgError, ModuleArgError, optionalBool, optionalString, requireString } from './lib/common.js';
+import type { ModuleContext, ModuleDefinition, ModuleResult } from './lib/types.js';
 
 const MODULE = 'bundle_push';
 
@@ -68,10 +68,9 @@ export const bundlePushModule: ModuleDefinition = {
         throw error;
       }
       // a link that drops mid-transfer is reconnected and the upload resumed, as `airlock bundle push` does
-      const reconnect = ctx.reconnect;
       const result = await pushToHost(ctx.host, bundle, components, {
         destDir: dest, maxTransfers: 1, check: ctx.check, signal: ctx.signal, connect: async () => ctx.conn,
-        ...(reconnect === undefined ? {} : { reconnect: () => reconnect() }),
+        reconnect: () => ctx.reconnect(),
       }, (send) => send());
       if (result.status === 'unreachable' || result.status === 'failed') {
         return { changed: result.bytesSent > 0, failed: true, msg: result.error ?? 'push failed', data: { bytes_sent: result.bytesSent } };
@@ -79,7 +78,7 @@ export const bundlePushModule: ModuleDefinition = {
       let pruned: string[] = [];
       if (!optionalBool(MODULE, args, 'keep', true) && !ctx.check) {
         const keepFiles = [...components.flatMap((c) => (c.signature ? [c.file, c.signature] : [c.file])), remoteManifestName(bundle)];
-        const conn = reconnect === undefined ? ctx.conn : await reconnect();
+        const conn = await ctx.reconnect();
         const prune = await conn.exec(pruneCommand(dest, keepFiles), { env: ctx.env, ...(ctx.become ? { become: ctx.become } : {}) });
         pruned = prune.stdout.split('\n').filter((line) => line !== '');
       }

@@ -1,10 +1,10 @@
 // command: run a program with arguments and NO shell in between (Ansible's command). `cmd`/free-form text is split
 // like Python's shlex and every word is quoted, so `$(...)`, `;`, `|` and globs reach the program literally.
-import { failOnArgError, ModuleArgError, optionalBool, optionalString } from './common.js';
-import { commandModuleLine } from './command-line.js';
-import { checkModeCommand, runCommandLine } from './run-command.js';
-import { shlexSplit, ShlexError } from './shlex.js';
-import type { ModuleDefinition } from './types.js';
+import { failOnArgError, ModuleArgError, optionalBool, optionalString } from './lib/common.js';
+import { commandModuleLine } from './lib/command-line.js';
+import { checkModeCommand, runCommandLine } from './lib/run-command.js';
+import { shlexSplit, ShlexError } from './lib/shlex.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 export function commandArgv(args: Record<string, unknown>): string[] {
   const argv = args['argv'];

@@ -5,12 +5,13 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { sh } from '../util/shell.js';
-import { exec, failOnArgError, ModuleArgError, optionalBool, optionalString, remoteJoin, requireString } from './common.js';
-import { deployFile, deployResult, sha256Hex, type DeployOutcome } from './deploy.js';
-import { deploysDirectly, directState } from './deploy-direct.js';
-import { parseProbe, probeCommand, type RemoteState } from './remote-state.js';
-import type { ModuleContext, ModuleDefinition, ModuleResult } from './types.js';
-import type { FileAttributes } from './attributes.js';
+import { exec, failOnArgError, ModuleArgError, optionalBool, optionalString, requireString } from './lib/common.js';
+import { remoteJoin } from '../util/remote-path.js';
+import { deployFile, deployResult, sha256Hex, type DeployOutcome } from './lib/deploy.js';
+import { deploysDirectly, directState } from './lib/deploy-direct.js';
+import { parseProbe, probeCommand, type RemoteState } from './lib/remote-state.js';
+import type { ModuleContext, ModuleDefinition, ModuleResult } from './lib/types.js';
+import type { FileAttributes } from './lib/attributes.js';
 
 export const fileAttributeSchema = {
   owner: { type: 'string' },

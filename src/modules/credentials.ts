@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile, chmod } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { failOnArgError, ModuleArgError, optionalBool, requireString } from './common.js';
-import type { ModuleDefinition } from './types.js';
+import { failOnArgError, ModuleArgError, optionalBool, requireString } from './lib/common.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 const MODULE = 'credentials';
 /** Quotes, backslashes and white space would need escaping in SQL and PHP string literals: refused in given values. */

@@ -1,7 +1,7 @@
 // debug: print a message or a variable's value. `var:` is an expression evaluated by the executor (Ansible's
 // `debug: var=result.stdout`), returned as data[<var>] the way Ansible registers it.
-import { failOnArgError, ModuleArgError, optionalNumber } from './common.js';
-import type { ModuleDefinition, ModuleResult } from './types.js';
+import { failOnArgError, ModuleArgError, optionalNumber } from './lib/common.js';
+import type { ModuleDefinition, ModuleResult } from './lib/types.js';
 
 export const debugModule: ModuleDefinition = {
   name: 'debug',
@@ -15,15 +15,16 @@ export const debugModule: ModuleDefinition = {
     failOnArgError(async () => {
       if (args['msg'] !== undefined && args['var'] !== undefined) throw new ModuleArgError('debug', "'msg' and 'var' are mutually exclusive");
       const verbosity = optionalNumber('debug', args, 'verbosity', 0);
-      if (verbosity > (ctx.verbosity ?? 0)) return { changed: false, skipped: true, msg: 'Verbosity threshold not met.' };
+      if (verbosity > ctx.verbosity) return { changed: false, skipped: true, msg: 'Verbosity threshold not met.' };
       const variable = args['var'];
       if (typeof variable === 'string') {
-        if (!ctx.evaluate) throw new ModuleArgError('debug', "'var' needs an expression evaluator from the executor (ctx.evaluate)");
         let value: unknown;
         try {
           value = ctx.evaluate(variable);
-        } catch {
-          value = 'VARIABLE IS NOT DEFINED!';
+        } catch (error) {
+          // Ansible 2.14's words: the reason (twice, as it prints it) only from -v on
+          const reason = undefinedReason(error);
+          value = ctx.verbosity > 0 && reason !== undefined ? `VARIABLE IS NOT DEFINED!: ${reason}. ${reason}` : 'VARIABLE IS NOT DEFINED!';
         }
         return { changed: false, data: { [variable]: value } };
       }
@@ -34,3 +35,10 @@ export const debugModule: ModuleDefinition = {
       return result;
     }),
 };
+
+/** "'x' is undefined" / "'dict object' has no attribute 'y'": the innermost cause of a failed evaluation. */
+function undefinedReason(error: unknown): string | undefined {
+  let current: unknown = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : undefined;
+}

@@ -1,5 +1,5 @@
 // fail: end the host's play with a message (typically under `when:`).
-import type { ModuleDefinition } from './types.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 export const failModule: ModuleDefinition = {
   name: 'fail',

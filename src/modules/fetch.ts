@@ -4,9 +4,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { exec, failOnArgError, optionalBool, remoteBasename, requireString, tempToken } from './common.js';
-import { parseProbe, probeCommand } from './remote-state.js';
-import type { ModuleDefinition } from './types.js';
+import { exec, failOnArgError, optionalBool, requireString, tempToken } from './lib/common.js';
+import { remoteBasename } from '../util/remote-path.js';
+import { parseProbe, probeCommand } from './lib/remote-state.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 /** Where Ansible puts a fetched file on the controller. */
 export function fetchDestination(host: string, src: string, dest: string, flat: boolean): string {

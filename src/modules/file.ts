@@ -1,11 +1,11 @@
 // file: make a path a directory, a file (existing), a symlink, touched, or absent, with mode/owner/group
 // (recursively for directories). `fileCommands` is the pure decision: probed state in, exact commands out.
 import { sh } from '../util/shell.js';
-import { exec, failOnArgError, ModuleArgError, optionalBool, optionalString, requireString } from './common.js';
-import { attributeCommands, normalizeMode, type FileAttributes } from './attributes.js';
+import { exec, failOnArgError, ModuleArgError, optionalBool, optionalString, requireString } from './lib/common.js';
+import { attributeCommands, normalizeMode, type FileAttributes } from './lib/attributes.js';
 import { attributesFrom, fileAttributeSchema } from './copy.js';
-import { parseProbe, probeCommand, type RemoteState } from './remote-state.js';
-import type { ModuleDefinition, ModuleResult } from './types.js';
+import { parseProbe, probeCommand, type RemoteState } from './lib/remote-state.js';
+import type { ModuleDefinition, ModuleResult } from './lib/types.js';
 
 export type FileState = 'directory' | 'file' | 'absent' | 'touch' | 'link';
 

@@ -1,11 +1,11 @@
 // lineinfile: make sure one line is present (optionally replacing the last line a regexp matches) or absent.
 // The edit is a pure function over the file's text (`editLines`), read in the one probe exec and written back with
 // the same atomic install copy uses, keeping the file's mode and owner.
-import { exec, failOnArgError, ModuleArgError, optionalBool, optionalString, requireString } from './common.js';
+import { exec, failOnArgError, ModuleArgError, optionalBool, optionalString, requireString } from './lib/common.js';
 import { attributesFrom, fileAttributeSchema } from './copy.js';
-import { deployFile, deployResult, sha256Hex } from './deploy.js';
-import { parseProbe, probeCommand } from './remote-state.js';
-import type { ModuleDefinition } from './types.js';
+import { deployFile, deployResult, sha256Hex } from './lib/deploy.js';
+import { parseProbe, probeCommand } from './lib/remote-state.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 export interface LineSpec {
   state: 'present' | 'absent';

@@ -1,6 +1,6 @@
 // meta: instructions for the executor rather than the host. The module only validates and returns data.meta; the
 // executor acts on it (flush handlers now, end the play for all hosts, end it for this host, drop gathered facts).
-import type { ModuleDefinition } from './types.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 export const META_ACTIONS = ['flush_handlers', 'end_play', 'end_host', 'end_batch', 'noop', 'clear_facts', 'clear_host_errors'] as const;
 export type MetaAction = (typeof META_ACTIONS)[number];

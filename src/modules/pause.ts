@@ -1,7 +1,7 @@
 // pause: wait seconds/minutes on the controller, cut short when the run is interrupted. Interactive prompts are not
 // supported (airlock runs unattended); a prompt without a duration is a user error, not a silent hang.
-import { abortableSleep, failOnArgError, ModuleArgError, optionalNumber } from './common.js';
-import type { ModuleDefinition } from './types.js';
+import { abortableSleep, failOnArgError, ModuleArgError, optionalNumber } from './lib/common.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 export const pauseModule: ModuleDefinition = {
   name: 'pause',

@@ -1,9 +1,9 @@
 // raw: send the text to the host's login shell as written (bootstrap, hosts without coreutils). No check mode: in
 // --check it is skipped, as Ansible does, because airlock cannot know what arbitrary text would change.
-import { failOnArgError, optionalString, requireString } from './common.js';
-import { rawModuleLine } from './command-line.js';
-import { runCommandLine } from './run-command.js';
-import type { ModuleDefinition } from './types.js';
+import { failOnArgError, optionalString, requireString } from './lib/common.js';
+import { rawModuleLine } from './lib/command-line.js';
+import { runCommandLine } from './lib/run-command.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 export const rawModule: ModuleDefinition = {
   name: 'raw',

@@ -2,11 +2,11 @@
 // creates/removes are checked before the upload; run and removal happen in one exec whatever the script's exit.
 import { stat } from 'node:fs/promises';
 import { joinCommand, sh } from '../util/shell.js';
-import { exec, failOnArgError, ModuleArgError, optionalString, requireString, tempToken } from './common.js';
-import { guardOnlyCommand, SKIP_MARKER, type Guard } from './command-line.js';
-import { checkModeCommand, runCommandLine } from './run-command.js';
-import { shlexSplit, ShlexError } from './shlex.js';
-import type { ModuleDefinition } from './types.js';
+import { exec, failOnArgError, ModuleArgError, optionalString, requireString, tempToken } from './lib/common.js';
+import { guardOnlyCommand, SKIP_MARKER, type Guard } from './lib/command-line.js';
+import { checkModeCommand, runCommandLine } from './lib/run-command.js';
+import { shlexSplit, ShlexError } from './lib/shlex.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 /** Run the pushed script and remove it, keeping the script's exit status. */
 export function scriptRunLine(remotePath: string, scriptArgs: readonly string[], options: { chdir?: string; executable?: string }): string {

@@ -1,7 +1,7 @@
 // setup (gather_facts): a small, fast fact set from ONE exec of a fixed script (no user values reach the shell),
 // returned as data.ansible_facts with Ansible's names so that playbooks written for Ansible read them unchanged.
-import { exec, failOnArgError } from './common.js';
-import type { ModuleDefinition } from './types.js';
+import { exec, failOnArgError } from './lib/common.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 const SECTIONS = ['hostname', 'fqdn', 'os', 'arch', 'kernel', 'mem', 'cpu', 'df', 'addr', 'route', 'user'] as const;
 type Section = (typeof SECTIONS)[number];

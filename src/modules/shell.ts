@@ -1,9 +1,9 @@
 // shell: run the operator's text through a shell (`executable -c`, default /bin/sh), for pipes and redirections.
 // The text is the one thing meant to be shell code; chdir/creates/removes/executable are quoted like any value.
-import { failOnArgError, optionalBool, optionalString, requireString } from './common.js';
-import { shellModuleLine } from './command-line.js';
-import { checkModeCommand, runCommandLine } from './run-command.js';
-import type { ModuleDefinition } from './types.js';
+import { failOnArgError, optionalBool, optionalString, requireString } from './lib/common.js';
+import { shellModuleLine } from './lib/command-line.js';
+import { checkModeCommand, runCommandLine } from './lib/run-command.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 export const shellModule: ModuleDefinition = {
   name: 'shell',

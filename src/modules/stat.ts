@@ -1,8 +1,8 @@
 // stat: facts about one path on the host in one exec, shaped like Ansible's `stat` return (register: st ->
 // st.stat.exists, st.stat.isdir, st.stat.mode == '0644', st.stat.checksum, ...). Checksum defaults to sha1 as Ansible.
-import { exec, failOnArgError, ModuleArgError, optionalBool, optionalString, requireString } from './common.js';
-import { parseProbe, probeCommand, type ChecksumAlgorithm, type RemoteState } from './remote-state.js';
-import type { ModuleDefinition } from './types.js';
+import { exec, failOnArgError, ModuleArgError, optionalBool, optionalString, requireString } from './lib/common.js';
+import { parseProbe, probeCommand, type ChecksumAlgorithm, type RemoteState } from './lib/remote-state.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 const ALGORITHMS: ChecksumAlgorithm[] = ['sha1', 'sha256', 'sha512', 'md5'];
 

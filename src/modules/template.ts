@@ -1,9 +1,9 @@
 // template: render a controller template (role templates/ first, as Ansible) with the task's variables, then deploy it
 // exactly like copy's `content:` (sha256 skip, atomic rename, backup, mode/owner, --check, --diff).
 import { readFile } from 'node:fs/promises';
-import { failOnArgError, ModuleArgError, requireString } from './common.js';
+import { failOnArgError, ModuleArgError, requireString } from './lib/common.js';
 import { copyContent, fileAttributeSchema } from './copy.js';
-import type { ModuleDefinition } from './types.js';
+import type { ModuleDefinition } from './lib/types.js';
 
 export const templateModule: ModuleDefinition = {
   name: 'template',

@@ -2,8 +2,7 @@
 // identical parameters), static imports expanded, dynamic includes kept for run time. Nothing is templated here.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Vars } from '../inventory/types.js';
-import { findModule as registryFindModule, moduleNames as registryModuleNames } from '../modules/registry.js';
-import type { ModuleDefinition } from '../modules/types.js';
+import type { ModuleDefinition } from '../modules/lib/types.js';
 import { InputError } from '../util/errors.js';
 import type { Handler, Play, Playbook, RoleContext, SerialSpec, Task } from './types.js';
 import { validateSchema } from './schema.js';
@@ -18,9 +17,9 @@ export interface LoadOptions {
   rolesPath?: string[];
   /** directory of the playbook, for role search when loading a task file on its own */
   playbookDir?: string;
-  /** module lookup (defaults to src/modules/registry.ts); tests inject their own */
-  findModule?: (name: string) => ModuleDefinition | undefined;
-  moduleNames?: () => string[];
+  /** module lookup: the registry, injected by the composition root (src/executor/wiring.ts); tests inject their own */
+  findModule: (name: string) => ModuleDefinition | undefined;
+  moduleNames: () => string[];
 }
 
 const ROLE_ENTRY_KEYWORDS = new Set(['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user', 'environment']);
@@ -50,11 +49,11 @@ class LoadSession implements TaskLoaderSession {
   }
 
   findModule(name: string): ModuleDefinition | undefined {
-    return (this.options.findModule ?? registryFindModule)(name);
+    return this.options.findModule(name);
   }
 
   moduleNames(): string[] {
-    return (this.options.moduleNames ?? registryModuleNames)();
+    return this.options.moduleNames();
   }
 
   startPlay(): void {
@@ -272,13 +271,13 @@ async function loadPlaysFrom(path: string, options: LoadOptions, chain: string[]
   return plays;
 }
 
-export async function loadPlaybook(path: string, options: LoadOptions = {}): Promise<Playbook> {
+export async function loadPlaybook(path: string, options: LoadOptions): Promise<Playbook> {
   const absolute = resolve(path);
   return { path: absolute, plays: await loadPlaysFrom(absolute, options, [absolute]) };
 }
 
 /** A task file on its own (include_tasks at run time): tasks get `role`'s context and resolve relative to the file. */
-export async function loadTaskFile(path: string, role: RoleContext | undefined, options: LoadOptions = {}): Promise<Task[]> {
+export async function loadTaskFile(path: string, role: RoleContext | undefined, options: LoadOptions): Promise<Task[]> {
   const absolute = resolve(path);
   const session = new LoadSession(options, options.playbookDir);
   const source = await readYamlSource(absolute);
@@ -290,7 +289,7 @@ export async function loadRoleForInclude(
   name: string,
   tasksFrom: string | undefined,
   fromDir: string,
-  options: LoadOptions = {},
+  options: LoadOptions,
 ): Promise<{ role: RoleContext; tasks: Task[]; handlers: Handler[] }> {
   const session = new LoadSession(options, options.playbookDir ?? fromDir);
   const where = { file: fromDir };

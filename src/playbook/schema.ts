@@ -1,7 +1,7 @@
 // JSON schemas (ajv) for what a playbook may contain, checked before anything runs. Errors point at the YAML node
 // (file:line:column), name the key and say what was expected. Unknown keywords get a "did you mean".
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { ModuleDefinition } from '../modules/types.js';
+import type { ModuleDefinition } from '../modules/lib/types.js';
 import { InputError } from '../util/errors.js';
 import { didYouMean } from './suggest.js';
 import { containsTemplate } from '../template/index.js';

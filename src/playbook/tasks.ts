@@ -3,7 +3,7 @@
 // when/tags/vars applied to every imported task; dynamic includes stay as IncludeTasksTask/IncludeRoleTask.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Vars } from '../inventory/types.js';
-import type { ModuleDefinition } from '../modules/types.js';
+import type { ModuleDefinition } from '../modules/lib/types.js';
 import type { ActionTask, BlockTask, Handler, RoleContext, Task, TaskCommon } from './types.js';
 import { actionKeywordSchemas, blockKeywordSchemas, taskKeywordSchemas, validateModuleArgs, validateSchema } from './schema.js';
 import { closest } from './suggest.js';

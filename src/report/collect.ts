@@ -1,8 +1,8 @@
 // Folds the RunEvent stream into the state that end-of-run reporters need (recap, JSON, JUnit, journal).
 // Results are stored already redacted: nothing downstream of the collector ever sees a secret.
-import type { RunEvent } from './events.js';
+import type { RunEvent } from '../types/events.js';
 import type { Redactor } from './redact.js';
-import { emptySummary, type HostSummary, type TaskResult } from './result.js';
+import { emptySummary, type HostSummary, type TaskResult } from '../types/result.js';
 import { taskLabel } from './format.js';
 
 export interface CollectedTask {

@@ -1,6 +1,6 @@
 // Builds the reporters a run asked for and fans every event out to them. All of them share one Redactor, so a secret
 // registered once is hidden in the terminal, the JSON and JUnit files and the journal alike.
-import type { Reporter, RunEvent } from './events.js';
+import type { Reporter, RunEvent } from '../types/events.js';
 import { Redactor } from './redact.js';
 import { PlainReporter } from './plain.js';
 import { LiveReporter } from './live.js';

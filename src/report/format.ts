@@ -1,6 +1,6 @@
 // Small text helpers shared by the terminal and file reporters, so that the plain log, the live view and the recap
 // name tasks, items and outcomes the same way.
-import type { TaskResult } from './result.js';
+import type { TaskResult } from '../types/result.js';
 
 /** Ansible's header width: "PLAY [x] ****" lines are padded with stars to this many columns. */
 export const HEADER_WIDTH = 80;
@@ -66,4 +66,27 @@ export function failureText(result: Pick<TaskResult, 'msg' | 'rc' | 'stderr'>): 
   const firstStderrLine = result.stderr?.trim().split('\n').pop();
   const msg = result.msg?.trim() || firstStderrLine || 'failed';
   return result.rc === undefined ? msg : `${msg} (rc=${result.rc})`;
+}
+
+/** Ansible's result dump (json.dumps with indent=4, sort_keys=True): how `debug` shows its message or variable. */
+export function ansibleJson(value: unknown): string {
+  return JSON.stringify(sortedKeys(value), null, 4);
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const json = (value as { toJSON?: () => unknown }).toJSON;
+  if (typeof json === 'function') return sortedKeys(json.call(value));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    Object.defineProperty(out, key, { value: sortedKeys((value as Record<string, unknown>)[key]), enumerable: true });
+  }
+  return out;
+}
+
+/** What debug shows: `{"msg": ...}` or `{"<var>": value}` (the module returns the variable as its only data key). */
+export function debugPayload(result: Pick<TaskResult, 'msg' | 'data'>): Record<string, unknown> {
+  if (result.data !== undefined && Object.keys(result.data).length > 0) return result.data;
+  return { msg: result.msg ?? '' };
 }

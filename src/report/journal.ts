@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Reporter, RunEvent } from './events.js';
+import type { Reporter, RunEvent } from '../types/events.js';
 import { RunCollector } from './collect.js';
 import type { Redactor } from './redact.js';
 import { buildJsonReport, serializeJsonReport } from './json.js';

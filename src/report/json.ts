@@ -1,7 +1,7 @@
 // `--json FILE`: the machine-readable report. One record per host per task, a per-host summary, the plays with their
 // batches; secrets redacted (the collector stores only redacted results); stdout/stderr capped at 8 KiB each.
-import type { Reporter, RunEvent } from './events.js';
-import type { HostSummary, TaskDiff, TaskResult, TaskStatus } from './result.js';
+import type { Reporter, RunEvent } from '../types/events.js';
+import type { HostSummary, TaskDiff, TaskResult, TaskStatus } from '../types/result.js';
 import { RunCollector, type CollectedBatch, type CollectedHalt, type CollectedMessage } from './collect.js';
 import type { Redactor } from './redact.js';
 import { truncateBytes } from './format.js';

@@ -1,7 +1,7 @@
 // `--junit FILE`: one <testsuite> per play, one <testcase> per host per task, so CI dashboards show a rollout like a
 // test run. Failures and unreachable hosts are <failure>s, skipped tasks <skipped/>.
-import type { Reporter, RunEvent } from './events.js';
-import type { TaskResult } from './result.js';
+import type { Reporter, RunEvent } from '../types/events.js';
+import type { TaskResult } from '../types/result.js';
 import { RunCollector } from './collect.js';
 import type { Redactor } from './redact.js';
 import { failureText, taskLabel, truncateBytes } from './format.js';

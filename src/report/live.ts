@@ -3,12 +3,12 @@
 // the recap. Renders are throttled (at most RENDER_INTERVAL_MS apart), so 200 hosts cost a few redraws a second,
 // not one per event.
 import { DefaultRenderer, Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
-import type { Reporter, RunEvent } from './events.js';
-import type { TaskResult } from './result.js';
+import type { Reporter, RunEvent } from '../types/events.js';
+import type { TaskResult } from '../types/result.js';
 import { RunCollector } from './collect.js';
 import { Redactor } from './redact.js';
 import { formatRecap } from './recap.js';
-import { failureText, header, taskLabel } from './format.js';
+import { ansibleJson, debugPayload, failureText, header, taskLabel } from './format.js';
 
 export const RENDER_INTERVAL_MS = 200;
 
@@ -179,9 +179,7 @@ export class LiveReporter implements Reporter {
       case 'message': {
         const where = event.host ? ` [${event.host}]` : '';
         const line = event.level === 'warning' ? `[WARNING]${where}: ${event.text}\n` : event.level === 'error' ? `ERROR!${where} ${event.text}\n` : `${event.host ? `[${event.host}] ` : ''}${event.text}\n`;
-        // writing while listr owns the terminal would tear the view: hold it until the batch's list is final
-        if (this.group) this.deferred.push(line);
-        else this.enqueueText(line);
+        this.writeBesideList(line);
         break;
       }
       case 'run_end':
@@ -200,9 +198,20 @@ export class LiveReporter implements Reporter {
     await this.queue;
   }
 
+  /** Writing while listr owns the terminal would tear the view: a line waits until the batch's list is final. */
+  private writeBesideList(line: string): void {
+    if (this.group) this.deferred.push(line);
+    else this.enqueueText(line);
+  }
+
   private onResult(result: TaskResult): void {
     const view = this.view(result.host);
     this.tasksDone++;
+    // debug exists to be read: its output follows the batch's host list, as Ansible dumps it
+    const isDebug = result.action === 'debug' || result.action === 'ansible.builtin.debug';
+    if (isDebug && result.status === 'ok' && !result.noLog) {
+      this.writeBesideList(`ok: [${result.host}] => ${ansibleJson(debugPayload(result))}\n`);
+    }
     view.task = taskLabel(result);
     switch (result.status) {
       case 'ok':

@@ -1,12 +1,12 @@
 // Line-per-event output for CI logs and pipes, in the shape Ansible users read every day:
 // PLAY [..] / TASK [..] headers, "ok: [host]", "fatal: [host]: UNREACHABLE! => ..", then the PLAY RECAP.
 // -v adds stdout/stderr of every result, -vv adds durations, loop data and module return values.
-import type { Reporter, RunEvent } from './events.js';
-import type { TaskResult } from './result.js';
+import type { Reporter, RunEvent } from '../types/events.js';
+import type { TaskResult } from '../types/result.js';
 import { RunCollector } from './collect.js';
 import { Redactor } from './redact.js';
 import { formatRecap } from './recap.js';
-import { failureText, header, hostList, indent, itemLabel, tailExcerpt, taskLabel, truncateBytes } from './format.js';
+import { ansibleJson, debugPayload, failureText, header, hostList, indent, itemLabel, tailExcerpt, taskLabel, truncateBytes } from './format.js';
 
 export interface PlainReporterOptions {
   stream: NodeJS.WritableStream;
@@ -25,7 +25,7 @@ export class PlainReporter implements Reporter {
   private readonly redactor: Redactor;
   private readonly collector: RunCollector;
   private readonly retryHint: (() => string | undefined) | undefined;
-  private currentTask: { name: string; role: string | undefined; handler: boolean } | undefined;
+  private currentTask: { id: string | undefined; name: string; role: string | undefined; handler: boolean } | undefined;
   private pending: string[] = [];
   private flushScheduled = false;
 
@@ -52,7 +52,7 @@ export class PlainReporter implements Reporter {
         this.write(`\n${header(`BATCH [${event.index}/${event.total}] ${event.hosts.length} host${event.hosts.length === 1 ? '' : 's'}: ${hostList(event.hosts)}`)}\n`);
         break;
       case 'task_start':
-        this.taskHeader(this.redactor.redact(event.task), event.role, event.handler === true);
+        this.taskHeader(event.taskId, this.redactor.redact(event.task), event.role, event.handler === true);
         break;
       case 'task_result':
         this.printResult(this.redactor.redactResult(event.result));
@@ -106,14 +106,16 @@ export class PlainReporter implements Reporter {
   }
 
   /**
-   * Prints TASK [..] (RUNNING HANDLER [..] for a handler) once per task. A result knows its task's name and role but
-   * not whether it came from a handler (`handler` undefined): it matches the header that is already out.
+   * Prints TASK [..] (RUNNING HANDLER [..] for a handler) once per start of a task, told apart by its id (two
+   * consecutive tasks may well have the same display name). A result knows its task's id, name and role but not
+   * whether it came from a handler (`handler` undefined): it matches the header that is already out. Results without
+   * an id (built by hand) match by name.
    */
-  private taskHeader(task: string, role: string | undefined, handler?: boolean): void {
+  private taskHeader(id: string | undefined, task: string, role: string | undefined, handler?: boolean): void {
     const current = this.currentTask;
     const sameTask =
       current !== undefined &&
-      task === current.name &&
+      (id !== undefined && current.id !== undefined ? id === current.id : task === current.name) &&
       (role === undefined || current.role === undefined || current.role === role) &&
       (handler === undefined || current.handler === handler);
     if (sameTask) {
@@ -121,12 +123,12 @@ export class PlainReporter implements Reporter {
       return;
     }
     const isHandler = handler === true;
-    this.currentTask = { name: task, role, handler: isHandler };
+    this.currentTask = { id, name: task, role, handler: isHandler };
     this.write(`\n${header(`${isHandler ? 'RUNNING HANDLER' : 'TASK'} [${taskLabel({ task, role })}]`)}\n`);
   }
 
   private printResult(result: TaskResult): void {
-    this.taskHeader(result.task, result.role);
+    this.taskHeader(result.taskId, result.task, result.role);
     const host = `[${result.host}]`;
     if (result.results && result.results.length > 0) {
       for (const item of result.results) this.write(this.resultLine(item, host, itemLabel(item.item)));
@@ -172,9 +174,12 @@ export class PlainReporter implements Reporter {
         break;
     }
     if (this.verbosity >= 2) line += ` (${(result.durationMs / 1000).toFixed(2)}s)`;
-    // debug exists to show its message (Ansible prints it at every verbosity); other modules' messages need -vv
-    const shownMsg = result.action === 'debug' ? result.status === 'ok' : this.verbosity >= 2;
-    if (shownMsg && result.msg && (result.status === 'ok' || result.status === 'changed' || result.status === 'skipped')) {
+    // debug exists to show its message or variable, at every verbosity and as Ansible dumps it:
+    // ok: [h] => {\n    "msg": "..."\n}. Other modules' messages need -vv.
+    const isDebug = result.action === 'debug' || result.action === 'ansible.builtin.debug';
+    if (isDebug && result.status === 'ok' && !result.noLog) {
+      line += ` => ${ansibleJson(debugPayload(result))}`;
+    } else if (!isDebug && this.verbosity >= 2 && result.msg && (result.status === 'ok' || result.status === 'changed' || result.status === 'skipped')) {
       line += ` => ${result.msg}`;
     }
     const extra: string[] = [];

@@ -1,6 +1,6 @@
 // PLAY RECAP: Ansible's per-host counter table (operators' scripts grep it), then, unlike Ansible, the failing task and
 // its message for every failed or unreachable host, so that nobody scrolls back through 200 hosts of output.
-import type { HostSummary, TaskResult } from './result.js';
+import type { HostSummary, TaskResult } from '../types/result.js';
 import { failureText, header, taskLabel } from './format.js';
 
 const COUNTERS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'] as const;

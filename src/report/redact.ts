@@ -2,7 +2,7 @@
 // Secrets are registered by value (vault-ish variables, passwords given on the command line); every string a reporter
 // emits passes through redact(). Results of `no_log: true` tasks lose everything but who/what/status.
 import { quote } from '../util/shell.js';
-import type { TaskResult } from './result.js';
+import type { TaskResult } from '../types/result.js';
 import { unboxUnsafe } from '../util/unsafe.js';
 
 export const REDACTED = '********';

@@ -10,7 +10,7 @@
 // hands that mark on to whatever stores the result (set_fact, loop items), as Ansible keeps its values unsafe.
 // Everything a template can touch goes through the sandbox (sandbox.ts).
 import nunjucks from 'nunjucks';
-import type { Vars } from '../inventory/types.js';
+import type { Vars } from '../types/vars.js';
 import { TemplateError } from './errors.js';
 import { TemplateUndefined, UndefinedVariableError } from './undefined.js';
 import { installAirlockRuntime, withScope, type VariableScope } from './runtime.js';

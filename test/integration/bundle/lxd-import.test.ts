@@ -9,7 +9,7 @@ import { buildFromImages } from '../../../src/bundle/build.js';
 import { openBundle, type OpenBundle } from '../../../src/bundle/bundle-dir.js';
 import { pushBundle, importAlias, remoteManifestName } from '../../../src/bundle/push.js';
 import { sha256File } from '../../../src/bundle/hash.js';
-import { ensureLxdImage } from '../../../src/modules/lxd_image.js';
+import { ensureLxdImage } from '../../../src/bundle/lxd-image.js';
 import { sh } from '../../../src/util/shell.js';
 import { labClients, onHost, writeBusyboxImage, type LabClients } from './helpers.js';
 import { fileURLToPath } from 'node:url';

@@ -16,8 +16,8 @@ import { fileModule } from '../../../src/modules/file.js';
 import { statModule } from '../../../src/modules/stat.js';
 import { lineinfileModule } from '../../../src/modules/lineinfile.js';
 import { fetchModule } from '../../../src/modules/fetch.js';
-import { waitForModule } from '../../../src/modules/wait-for.js';
-import type { ModuleContext, ModuleDefinition } from '../../../src/modules/types.js';
+import { waitForModule } from '../../../src/modules/wait_for.js';
+import type { ModuleContext, ModuleDefinition } from '../../../src/modules/lib/types.js';
 import { moduleLab, type ModuleLab } from './module-lab.js';
 
 const MARK = `pwned-mods-${process.pid}`;

@@ -9,7 +9,7 @@ import { loadInventory } from '../../../src/inventory/load.js';
 import { ConnectionPool } from '../../../src/connection/pool.js';
 import type { Connection } from '../../../src/connection/types.js';
 import type { Vars } from '../../../src/inventory/types.js';
-import type { ModuleContext, ModuleDefinition, ModuleResult } from '../../../src/modules/types.js';
+import type { ModuleContext, ModuleDefinition, ModuleResult } from '../../../src/modules/lib/types.js';
 import { ensureLab, type LabInfo } from '../../support/lab.js';
 
 export const LAB_NAME = 'modules';
@@ -72,6 +72,7 @@ export async function moduleLab(): Promise<ModuleLab> {
       signal: new AbortController().signal,
       evaluate: (expression) => evaluate(vars, expression),
       verbosity: 0,
+      reconnect: async () => conn,
       ...overrides,
     };
   };

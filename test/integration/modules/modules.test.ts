@@ -14,15 +14,15 @@ import { fileModule } from '../../../src/modules/file.js';
 import { statModule } from '../../../src/modules/stat.js';
 import { lineinfileModule } from '../../../src/modules/lineinfile.js';
 import { fetchModule } from '../../../src/modules/fetch.js';
-import { waitForModule } from '../../../src/modules/wait-for.js';
+import { waitForModule } from '../../../src/modules/wait_for.js';
 import { setupModule } from '../../../src/modules/setup.js';
 import { assertModule } from '../../../src/modules/assert.js';
-import type { ModuleDefinition, ModuleResult } from '../../../src/modules/types.js';
+import type { ModuleDefinition, ModuleResult } from '../../../src/modules/lib/types.js';
 import { moduleLab, type ModuleLab } from './module-lab.js';
 import { rejectionOf } from '../../support/rejection.js';
 import type { ExecOptions } from '../../../src/connection/types.js';
 import { SftpUnavailableError } from '../../../src/connection/errors.js';
-import { INLINE_CONTENT_MAX_BYTES } from '../../../src/modules/deploy.js';
+import { INLINE_CONTENT_MAX_BYTES } from '../../../src/modules/lib/deploy.js';
 import { ConnectionPool } from '../../../src/connection/pool.js';
 import { startExtraSshd } from '../../support/lab-hosts.js';
 

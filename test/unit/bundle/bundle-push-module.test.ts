@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundlePushModule } from '../../../src/modules/bundle_push.js';
 import { buildFromImages } from '../../../src/bundle/build.js';
-import type { ModuleContext } from '../../../src/modules/types.js';
+import type { ModuleContext } from '../../../src/modules/lib/types.js';
 import { FakeHost } from './fake-host.js';
 
 describe('modules/bundle_push: check mode, idempotence, refusals', function () {
@@ -17,6 +17,7 @@ describe('modules/bundle_push: check mode, idempotence, refusals', function () {
   const context = (check: boolean): ModuleContext => ({
     host: host.host, conn: host, check, diff: false, vars: {}, render: (t) => t, findFile: (p) => p,
     become: undefined, env: {}, signal: new AbortController().signal,
+    reconnect: async () => host, evaluate: () => undefined, verbosity: 0,
   });
 
   before(async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ensureLxdImage, lxdImageCommands, type Run } from '../../../src/modules/lxd_image.js';
+import { ensureLxdImage, lxdImageCommands, type Run } from '../../../src/bundle/lxd-image.js';
 import { pruneCommand } from '../../../src/modules/bundle_push.js';
 import type { ExecResult } from '../../../src/connection/types.js';
 

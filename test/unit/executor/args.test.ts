@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { validateModuleArgs } from '../../../src/executor/args.js';
 import { copyModule } from '../../../src/modules/copy.js';
-import { lxdContainerModule } from '../../../src/modules/lxd/container.js';
+import { lxdContainerModule } from '../../../src/modules/lxd_container.js';
 
 describe('module arguments after templating', () => {
   it('converts a templated number to the string a module declares, as Ansible argument specs do', () => {

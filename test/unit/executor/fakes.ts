@@ -5,12 +5,12 @@ import type { Connection, ExecResult } from '../../../src/connection/types.js';
 import type { ExecutorDeps, ExecutorOptions, TaskLoader } from '../../../src/executor/deps.js';
 import { runPlaybooks, type RunOutcome } from '../../../src/executor/run.js';
 import type { Inventory, InventoryGroup, InventoryHost, Vars } from '../../../src/inventory/types.js';
-import type { ModuleContext, ModuleDefinition, ModuleResult } from '../../../src/modules/types.js';
-import { setFactModule } from '../../../src/modules/set-fact.js';
+import type { ModuleContext, ModuleDefinition, ModuleResult } from '../../../src/modules/lib/types.js';
+import { setFactModule } from '../../../src/modules/set_fact.js';
 import type { ActionTask, BlockTask, Handler, Play, Task, TaskCommon } from '../../../src/playbook/types.js';
 import { createTemplater, OMIT } from '../../../src/template/index.js';
-import type { RunEvent } from '../../../src/report/events.js';
-import type { TaskResult } from '../../../src/report/result.js';
+import type { RunEvent } from '../../../src/types/events.js';
+import type { TaskResult } from '../../../src/types/result.js';
 
 export function fakeInventory(groups: Record<string, string[]>, hostVars: Record<string, Vars> = {}): Inventory {
   const order: string[] = [];
@@ -103,8 +103,8 @@ export function fakeModules(recorder: Recorder): Map<string, ModuleDefinition> {
       name: 'reconnect_probe',
       argsSchema: { type: 'object' },
       run: async (_args, ctx) => {
-        const again = await ctx.reconnect?.();
-        return { changed: false, msg: `${again?.host ?? 'no hook'} same=${String(again === ctx.conn)}` };
+        const again = await ctx.reconnect();
+        return { changed: false, msg: `${again.host} same=${String(again === ctx.conn)}` };
       },
     },
     {

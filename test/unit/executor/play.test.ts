@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { RunEvent } from '../../../src/report/events.js';
+import type { RunEvent } from '../../../src/types/events.js';
 import { action, cmd, fakeInventory, play, runFake, Recorder } from './fakes.js';
 
 const five = fakeInventory({ web: ['h1', 'h2', 'h3', 'h4', 'h5'] });

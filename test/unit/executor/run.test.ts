@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { shouldRunForTags } from '../../../src/executor/tags.js';
 import { exitCodeFor } from '../../../src/executor/run.js';
-import { emptySummary } from '../../../src/report/result.js';
-import type { RunEvent } from '../../../src/report/events.js';
+import { emptySummary } from '../../../src/types/result.js';
+import type { RunEvent } from '../../../src/types/events.js';
 import { action, cmd, fakeInventory, play, runFake, Recorder } from './fakes.js';
 
 describe('executor run: tags, batches, exit codes', () => {

@@ -1,14 +1,14 @@
 // The LXD modules' exact commands, pinned as pyinfra pins its operations: arguments + current state -> lxc lines.
 import { expect } from 'chai';
-import { planContainer, ipv4Of, type ContainerSpec } from '../../../src/modules/lxd/container.js';
-import { planSnapshot } from '../../../src/modules/lxd/snapshot.js';
-import { planProfile } from '../../../src/modules/lxd/profile.js';
-import { planConfigObject } from '../../../src/modules/lxd/config-object.js';
-import { projectKind } from '../../../src/modules/lxd/project.js';
-import { storageKind } from '../../../src/modules/lxd/storage.js';
-import { networkKind } from '../../../src/modules/lxd/network.js';
-import { lxdExecCommand } from '../../../src/modules/lxd/exec.js';
-import { containerCopyCommand, containerWriteCommand } from '../../../src/modules/lxd/file.js';
+import { planContainer, ipv4Of, type ContainerSpec } from '../../../src/modules/lxd_container.js';
+import { planSnapshot } from '../../../src/modules/lxd_snapshot.js';
+import { planProfile } from '../../../src/modules/lxd_profile.js';
+import { planConfigObject } from '../../../src/modules/lib/lxd-config-object.js';
+import { projectKind } from '../../../src/modules/lxd_project.js';
+import { storageKind } from '../../../src/modules/lxd_storage.js';
+import { networkKind } from '../../../src/modules/lxd_network.js';
+import { lxdExecCommand } from '../../../src/modules/lxd_exec.js';
+import { containerCopyCommand, containerWriteCommand } from '../../../src/modules/lxd_file.js';
 import { pipeline } from '../../../src/util/shell.js';
 
 const base: ContainerSpec = {

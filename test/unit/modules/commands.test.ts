@@ -1,13 +1,13 @@
 // pyinfra-style: representative arguments in, the EXACT command lines out. These strings are what reaches the host.
 import { expect } from 'chai';
-import { commandModuleLine, guardOnlyCommand, rawModuleLine, shellModuleLine } from '../../../src/modules/command-line.js';
+import { commandModuleLine, guardOnlyCommand, rawModuleLine, shellModuleLine } from '../../../src/modules/lib/command-line.js';
 import { scriptRunLine } from '../../../src/modules/script.js';
-import { shlexSplit } from '../../../src/modules/shlex.js';
+import { shlexSplit } from '../../../src/modules/lib/shlex.js';
 import { fileCommands, recurseCheck, type FileArgs } from '../../../src/modules/file.js';
-import { attributeCommands, applySymbolicMode, normalizeMode } from '../../../src/modules/attributes.js';
-import { installCommand, stagePaths } from '../../../src/modules/deploy.js';
-import { waitForCommand, type WaitSpec } from '../../../src/modules/wait-for.js';
-import { probeCommand, parseProbe, type RemoteState } from '../../../src/modules/remote-state.js';
+import { attributeCommands, applySymbolicMode, normalizeMode } from '../../../src/modules/lib/attributes.js';
+import { installCommand, stagePaths } from '../../../src/modules/lib/deploy.js';
+import { waitForCommand, type WaitSpec } from '../../../src/modules/wait_for.js';
+import { probeCommand, parseProbe, type RemoteState } from '../../../src/modules/lib/remote-state.js';
 import { commandArgv } from '../../../src/modules/command.js';
 import { probeOutput } from './fake-connection.js';
 

@@ -5,19 +5,20 @@ import { debugModule } from '../../../src/modules/debug.js';
 import { failModule } from '../../../src/modules/fail.js';
 import { metaModule } from '../../../src/modules/meta.js';
 import { pauseModule } from '../../../src/modules/pause.js';
-import { setFactModule } from '../../../src/modules/set-fact.js';
+import { setFactModule } from '../../../src/modules/set_fact.js';
 import { parseSetupOutput } from '../../../src/modules/setup.js';
-import { findModule, moduleNames } from '../../../src/modules/registry.js';
+import { findModule, moduleNames } from '../../../src/modules/lib/registry.js';
 import { FakeConnection, fakeContext } from './fake-connection.js';
 
 const ctx = (overrides = {}) => fakeContext(new FakeConnection(), overrides);
 
 describe('controller-only modules', () => {
-  it('assert: passes, fails on the first false with fail_msg, and says when no evaluator is given', async () => {
+  it('assert: passes, fails on the first false with fail_msg, and fails naming a condition that cannot be evaluated', async () => {
     const evaluate = (expression: string): unknown => ({ 'a == 1': true, 'b': [], 'c': 'x' })[expression];
     expect(await assertModule.run({ that: ['a == 1', 'c'] }, ctx({ evaluate }))).to.deep.equal({ changed: false, msg: 'All assertions passed' });
     expect(await assertModule.run({ that: ['a == 1', 'b'], fail_msg: 'b is empty' }, ctx({ evaluate }))).to.include({ failed: true, msg: 'b is empty' });
-    expect((await assertModule.run({ that: 'a == 1' }, ctx())).msg).to.include('needs an expression evaluator');
+    const broken = (): unknown => { throw new Error("'a' is undefined"); };
+    expect((await assertModule.run({ that: 'a == 1' }, ctx({ evaluate: broken }))).msg).to.equal("assert: evaluating 'a == 1' failed: 'a' is undefined");
   });
 
   it('fail, debug, set_fact, meta, pause', async () => {

@@ -4,7 +4,7 @@
 // read-back, atomic install: no command on the host) works on an in-memory map of files.
 import { SftpUnavailableError } from '../../../src/connection/errors.js';
 import type { Connection, ExecOptions, ExecResult, FileInstall, PutFileOptions, RemoteFileInfo, RemotePathInfo } from '../../../src/connection/types.js';
-import type { ModuleContext } from '../../../src/modules/types.js';
+import type { ModuleContext } from '../../../src/modules/lib/types.js';
 
 export interface Expectation {
   command: string | RegExp;
@@ -107,6 +107,11 @@ export function fakeContext(conn: FakeConnection, overrides: Partial<ModuleConte
     become: undefined,
     env: {},
     signal: new AbortController().signal,
+    reconnect: async () => conn,
+    evaluate: (expression) => {
+      throw new Error(`fakeContext: no evaluator for '${expression}' (pass evaluate in overrides)`);
+    },
+    verbosity: 0,
     ...overrides,
   };
 }

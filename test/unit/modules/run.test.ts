@@ -6,7 +6,7 @@ import { commandModule } from '../../../src/modules/command.js';
 import { fileModule } from '../../../src/modules/file.js';
 import { lineinfileModule } from '../../../src/modules/lineinfile.js';
 import { statModule } from '../../../src/modules/stat.js';
-import { INLINE_CONTENT_MAX_BYTES, sha256Hex } from '../../../src/modules/deploy.js';
+import { INLINE_CONTENT_MAX_BYTES, sha256Hex } from '../../../src/modules/lib/deploy.js';
 import { FakeConnection, fakeContext, probeOutput } from './fake-connection.js';
 import { UnreachableError } from '../../../src/connection/errors.js';
 import { rejectionOf } from '../../support/rejection.js';

@@ -1,7 +1,7 @@
 // A small module registry for loader tests, so they do not depend on which real modules exist yet.
-import type { ModuleDefinition } from '../../../src/modules/types.js';
+import type { ModuleDefinition } from '../../../src/modules/lib/types.js';
 import type { LoadOptions } from '../../../src/playbook/load.js';
-import { canonicalModuleName } from '../../../src/modules/registry.js';
+import { canonicalModuleName } from '../../../src/modules/lib/registry.js';
 
 const notRun = async (): Promise<never> => {
   throw new Error('loader tests never run modules');

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile, readdir } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JournalReporter, lastFailedHosts, newRunId, readHostListFile } from '../../../src/report/journal.js';
-import type { RunEvent } from '../../../src/report/events.js';
+import type { RunEvent } from '../../../src/types/events.js';
 import { InputError } from '../../../src/util/errors.js';
 import { fixtureEvents, fixtureRedactor, SECRETS } from './run-fixture.js';
 

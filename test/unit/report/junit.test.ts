@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JunitReporter, xmlEscape } from '../../../src/report/junit.js';
-import type { RunEvent } from '../../../src/report/events.js';
+import type { RunEvent } from '../../../src/types/events.js';
 import { fixtureEvents, fixtureRedactor, SECRETS } from './run-fixture.js';
 
 interface XmlElement {

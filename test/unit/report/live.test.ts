@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { LiveReporter } from '../../../src/report/live.js';
-import type { RunEvent } from '../../../src/report/events.js';
-import { emptySummary, type HostSummary } from '../../../src/report/result.js';
+import type { RunEvent } from '../../../src/types/events.js';
+import { emptySummary, type HostSummary } from '../../../src/types/result.js';
 import { fixtureEvents, fixtureRedactor, SECRETS } from './run-fixture.js';
 import { MemoryStream, stripAnsi } from './memory-stream.js';
 
@@ -17,7 +17,7 @@ function bigRun(hostCount: number, taskCount: number): RunEvent[] {
     events.push({ type: 'batch_start', play: 'big', index: b + 1, total: 4, hosts: batch, at });
     for (let t = 0; t < taskCount; t++) {
       for (const host of batch) {
-        events.push({ type: 'task_start', host, task: `task ${t}`, at });
+        events.push({ type: 'task_start', taskId: `t${b}-${t}`, host, task: `task ${t}`, at });
         events.push({ type: 'task_result', result: { host, task: `task ${t}`, action: 'command', status: 'ok', changed: false, startedAt: at, durationMs: 3 } });
         const s = (summaries[host] ??= emptySummary());
         s.ok++;
@@ -67,7 +67,7 @@ describe('live reporter (listr2, TTY)', () => {
       { type: 'run_start', playbook: 'p.yml', runId: 'r', check: false, at },
       { type: 'play_start', play: 'web', hosts: ['web1'], at },
       { type: 'batch_start', play: 'web', index: 1, total: 1, hosts: ['web1'], at },
-      { type: 'task_start', host: 'web1', task: 'restart nginx', role: 'nginx', handler: true, at },
+      { type: 'task_start', taskId: '1', host: 'web1', task: 'restart nginx', role: 'nginx', handler: true, at },
       { type: 'task_result', result: { host: 'web1', task: 'restart nginx', role: 'nginx', action: 'command', status: 'changed', changed: true, startedAt: at, durationMs: 3 } },
       { type: 'batch_end', play: 'web', index: 1, failedHosts: [], at },
       { type: 'play_end', play: 'web', at },

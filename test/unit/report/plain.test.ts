@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { PlainReporter } from '../../../src/report/plain.js';
-import type { RunEvent } from '../../../src/report/events.js';
+import type { RunEvent } from '../../../src/types/events.js';
 import { NO_LOG_MESSAGE } from '../../../src/report/redact.js';
 import { fixtureEvents, fixtureRedactor, normalise, SECRETS } from './run-fixture.js';
 import { expectGolden } from './golden.js';
@@ -15,6 +15,26 @@ async function render(verbosity: number, events: RunEvent[] = fixtureEvents()): 
 }
 
 describe('plain reporter', () => {
+  it('heads each start of a task, also two consecutive tasks with the same display name (told apart by taskId)', async () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    const start = (taskId: string): RunEvent => ({ type: 'task_start', taskId, host: 'web1', task: 'debug', at });
+    const done = (taskId: string, msg: string): RunEvent => ({ type: 'task_result', result: { taskId, host: 'web1', task: 'debug', action: 'debug', status: 'ok', changed: false, msg, startedAt: at, durationMs: 1 } });
+    const text = await render(0, [{ type: 'play_start', play: 'p', hosts: ['web1'], at }, start('1'), done('1', 'first'), start('2'), done('2', 'second')]);
+    expect(text.match(/^TASK \[debug\]/gm)).to.have.length(2);
+    expect(text).to.include('ok: [web1] => {\n    "msg": "first"\n}');
+  });
+
+  it('prints debug as Ansible dumps it: the variable or msg as indented JSON with sorted keys, nothing under no_log', async () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    const text = await render(0, [
+      { type: 'play_start', play: 'p', hosts: ['web1'], at },
+      { type: 'task_result', result: { taskId: '1', host: 'web1', task: 'debug', action: 'debug', status: 'ok', changed: false, data: { cfg: { b: 1, a: [true, null] } }, startedAt: at, durationMs: 1 } },
+      { type: 'task_result', result: { taskId: '2', host: 'web1', task: 'secret', action: 'debug', status: 'ok', changed: false, msg: 'hidden', noLog: true, startedAt: at, durationMs: 1 } },
+    ]);
+    expect(text).to.include('ok: [web1] => {\n    "cfg": {\n        "a": [\n            true,\n            null\n        ],\n        "b": 1\n    }\n}');
+    expect(text).to.not.include('hidden');
+  });
+
   it('prints the fixture run as the golden file says (default verbosity)', async () => {
     expectGolden('plain.txt', normalise(await render(0)));
   });
@@ -49,9 +69,9 @@ describe('plain reporter', () => {
     const result = (task: string): RunEvent => ({ type: 'task_result', result: { host: 'web1', task, role: 'nginx', action: 'command', status: 'changed', changed: true, startedAt: at, durationMs: 1 } });
     const text = await render(0, [
       { type: 'play_start', play: 'web', hosts: ['web1'], at },
-      { type: 'task_start', host: 'web1', task: 'write config', role: 'nginx', at },
+      { type: 'task_start', taskId: '1', host: 'web1', task: 'write config', role: 'nginx', at },
       result('write config'),
-      { type: 'task_start', host: 'web1', task: 'restart nginx', role: 'nginx', handler: true, at },
+      { type: 'task_start', taskId: '2', host: 'web1', task: 'restart nginx', role: 'nginx', handler: true, at },
       result('restart nginx'),
     ]);
     expect(text).to.match(/^TASK \[nginx : write config\] \*+\nchanged: \[web1\]$/m);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { countInto } from '../../../src/report/collect.js';
 import { formatRecap } from '../../../src/report/recap.js';
-import { emptySummary, type TaskResult, type TaskStatus } from '../../../src/report/result.js';
+import { emptySummary, type TaskResult, type TaskStatus } from '../../../src/types/result.js';
 
 function r(status: TaskStatus, changed = status === 'changed'): TaskResult {
   return { host: 'h', task: 't', action: 'command', status, changed, startedAt: '', durationMs: 0 };

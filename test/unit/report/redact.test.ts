@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { NO_LOG_MESSAGE, REDACTED, Redactor } from '../../../src/report/redact.js';
-import type { TaskResult } from '../../../src/report/result.js';
+import type { TaskResult } from '../../../src/types/result.js';
 import { UnsafeText } from '../../../src/util/unsafe.js';
 
 function result(extra: Partial<TaskResult>): TaskResult {

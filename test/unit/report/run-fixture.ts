@@ -1,9 +1,9 @@
 // A fixed run that exercises every path a reporter has: canary batch, loops, failures with stderr, an unreachable
 // host, skipped/rescued/ignored/rolled_back results, a no_log result, secrets in stdout, stderr and a task name,
 // and a rollout halted after batch 2.
-import type { RunEvent } from '../../../src/report/events.js';
+import type { RunEvent } from '../../../src/types/events.js';
 import { countInto } from '../../../src/report/collect.js';
-import { emptySummary, type HostSummary, type TaskResult } from '../../../src/report/result.js';
+import { emptySummary, type HostSummary, type TaskResult } from '../../../src/types/result.js';
 import { Redactor } from '../../../src/report/redact.js';
 
 export const ADMIN_PASSWORD = 'Sup3rS3cret!';
@@ -45,7 +45,7 @@ export function fixtureEvents(): RunEvent[] {
   const role = 'misp_update';
   const events: RunEvent[] = [];
   const run = (host: string, r: TaskResult): void => {
-    events.push({ type: 'task_start', host, task: r.task, ...(r.role ? { role: r.role } : {}), at: at() });
+    events.push({ type: 'task_start', taskId: r.task, host, task: r.task, ...(r.role ? { role: r.role } : {}), at: at() });
     events.push({ type: 'task_result', result: r });
   };
 

@@ -1,0 +1,58 @@
+// lxd_snapshot: the rollback points of a stack. Snapshots of a RUNNING container fail on this kind of host ("freezing
+// the container failed") and are not consistent for a database on a `dir` pool anyway: callers stop first.
+import { ModuleArgError, optionalString } from './lib/common.js';
+import type { ModuleDefinition } from './lib/types.js';
+import { apiPath, lxc, lxcRun, lxdGet, lxdName, projectArg } from './lib/lxc.js';
+import { lxdModuleResult } from './lib/lxd-result.js';
+
+export type SnapshotState = 'present' | 'absent' | 'restored' | 'list';
+
+interface SnapshotInfo {
+  name: string;
+  created_at?: string;
+}
+
+/** Pure: commands for one snapshot, given the names that exist. */
+export function planSnapshot(container: string, snapshot: string, state: Exclude<SnapshotState, 'list'>, existing: string[],
+  project: string | undefined): string[] {
+  const exists = existing.includes(snapshot);
+  switch (state) {
+    case 'present':
+      return exists ? [] : [lxc(['snapshot', container, snapshot], project)];
+    case 'absent':
+      return exists ? [lxc(['delete', `${container}/${snapshot}`], project)] : [];
+    case 'restored':
+      if (!exists) throw new ModuleArgError('lxd_snapshot', `'${container}' has no snapshot '${snapshot}' (it has: ${existing.join(', ') || 'none'})`);
+      return [lxc(['restore', container, snapshot], project)];
+  }
+}
+
+export const lxdSnapshotModule: ModuleDefinition = {
+  name: 'lxd_snapshot',
+  argsSchema: {
+    type: 'object',
+    required: ['container'],
+    properties: {
+      container: { type: 'string' },
+      project: { type: 'string' },
+      name: { type: 'string' },
+      state: { enum: ['present', 'absent', 'restored', 'list'] },
+    },
+    additionalProperties: false,
+  },
+  run: (args, ctx) =>
+    lxdModuleResult(async () => {
+      const module = 'lxd_snapshot';
+      const container = lxdName(module, 'container', args['container']);
+      const project = projectArg(module, args);
+      const state = (optionalString(module, args, 'state') ?? 'present') as SnapshotState;
+      const snapshots = await lxdGet<SnapshotInfo[]>(ctx, apiPath(`/1.0/instances/${container}/snapshots?recursion=1`, project));
+      if (snapshots === undefined) throw new ModuleArgError(module, `container '${container}' does not exist`);
+      const names = snapshots.map((s) => s.name);
+      if (state === 'list') return { changed: false, data: { snapshots: snapshots.map((s) => ({ name: s.name, created_at: s.created_at })) } };
+      const name = lxdName(module, 'name', args['name']);
+      const commands = planSnapshot(container, name, state, names, project);
+      if (!ctx.check) for (const command of commands) await lxcRun(ctx, command);
+      return { changed: commands.length > 0, data: { commands, snapshots: names } };
+    }),
+};
