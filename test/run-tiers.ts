@@ -1,4 +1,4 @@
-// `npm test`: runs every tier (unit, then integration on the SSH lab, then end-to-end on the LXD lab) with mocha's
+// `npm test`: runs every tier (unit, hostile inputs, then integration on the SSH lab, then end-to-end on the LXD lab) with mocha's
 // programmatic API and ends with the totals on a line of their own, "N passed, N failed", which CI reads.
 // A tier's own setup (the lab) failing counts as a failure, never as a skip.
 import Mocha from 'mocha';
@@ -15,6 +15,8 @@ interface Tier {
 const here = dirname(fileURLToPath(import.meta.url));
 const tiers: Tier[] = [
   { name: 'unit', dir: join(here, 'unit'), timeoutMs: 20_000 },
+  // hostile inputs, each through the built CLI in its own process with its own time and memory limits
+  { name: 'hostile', dir: join(here, 'hostile'), timeoutMs: 30_000 },
   { name: 'integration', dir: join(here, 'integration'), timeoutMs: 180_000 },
   { name: 'e2e', dir: join(here, 'e2e'), timeoutMs: 1_800_000 },
 ];

@@ -6,15 +6,15 @@ import type * as openpgp from 'openpgp';
 /** openpgp.js takes ~150 ms to load: only bundle commands that meet a .sig or a keyring pay for it, not every run. */
 const loadOpenpgp = (): Promise<typeof openpgp> => import('openpgp');
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { InputError } from '../util/errors.js';
+import { readInputBytes } from '../util/input-file.js';
 
 export type GpgCheck = { ok: true; signerKeyId: string } | { ok: false; reason: string };
 
 /** Read every public key of a keyring file, armored or binary. */
 export async function loadKeyring(path: string): Promise<openpgp.Key[]> {
-  const bytes = await readFile(path);
+  const bytes = await readInputBytes(path, { what: 'OpenPGP keyring' });
   try {
     const text = bytes.toString('utf8');
     const { readKeys } = await loadOpenpgp();
@@ -26,7 +26,8 @@ export async function loadKeyring(path: string): Promise<openpgp.Key[]> {
 }
 
 async function readDetachedSignature(path: string): Promise<openpgp.Signature> {
-  const bytes = await readFile(path);
+  // a bundle file: never followed out of the bundle
+  const bytes = await readInputBytes(path, { what: 'GPG signature', noFollow: true });
   const text = bytes.toString('latin1');
   const { readSignature } = await loadOpenpgp();
   if (text.startsWith('-----BEGIN PGP SIGNATURE')) return readSignature({ armoredSignature: text });

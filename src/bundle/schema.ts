@@ -2,6 +2,7 @@
 // belongs to, and the line:column in manifest.json, because an operator fixing a bundle by hand needs all three.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isCollection } from 'yaml';
+import { jsonSyntaxError } from '../util/json-syntax.js';
 import { InputError } from '../util/errors.js';
 import type { BundleManifest } from './manifest.js';
 
@@ -111,8 +112,12 @@ export function parseManifest(text: string, file: string): BundleManifest {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`not valid JSON: ${(error as Error).message}`, { file });
+  } catch {
+    // JSON.parse's message quotes the text's first bytes and gives at most an offset: say where, never what
+    // (the place is in the words, "file: not valid JSON at line L, column C", the form this message always had)
+    const syntax = jsonSyntaxError(text);
+    const where = syntax === undefined ? '' : ` at line ${syntax.line}, column ${syntax.column}: ${syntax.problem}`;
+    throw new InputError(`not valid JSON${where}`, { file });
   }
   const validate = manifestValidator();
   if (!validate(value)) {

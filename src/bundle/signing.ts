@@ -3,8 +3,9 @@
 // are deterministic, and node verifies them without any extra dependency. The manifest pins every image by size and
 // SHA-256, so signing the manifest signs the whole bundle.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, createHash, type KeyObject } from 'node:crypto';
-import { readFile, writeFile, chmod } from 'node:fs/promises';
+import { writeFile, chmod } from 'node:fs/promises';
 import { InputError } from '../util/errors.js';
+import { readInputBytes } from '../util/input-file.js';
 
 export interface ManifestSignature {
   algorithm: 'ed25519';
@@ -29,24 +30,29 @@ export async function generateSigningKey(privatePath: string): Promise<{ private
   return { privatePath, publicPath, keyId: keyId(publicKey) };
 }
 
-export async function loadPrivateKey(path: string): Promise<KeyObject> {
+/**
+ * A key file as an ed25519 KeyObject. OpenSSL's own complaint ("error:1E08010C:DECODER routines::unsupported")
+ * tells an operator nothing: the message says what the file should be instead.
+ */
+async function loadKey(path: string, kind: 'signing' | 'trusted'): Promise<KeyObject> {
+  const bytes = await readInputBytes(path, { what: kind === 'signing' ? 'signing key' : 'trusted key' });
+  let key: KeyObject;
   try {
-    const key = createPrivateKey(await readFile(path));
-    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${key.asymmetricKeyType ?? 'unknown'} key, expected ed25519`);
-    return key;
+    key = kind === 'signing' ? createPrivateKey(bytes) : createPublicKey(bytes);
   } catch (error) {
-    throw new InputError(`cannot use signing key: ${(error as Error).message}`, { file: path });
+    const expected = kind === 'signing' ? 'an ed25519 private key in PEM (PKCS#8), as `airlock bundle keygen` writes' : 'an ed25519 public key in PEM (SPKI), the .pub file `airlock bundle keygen` writes';
+    throw new InputError(`cannot use ${kind} key: the file is not ${expected}`, { file: path }, { cause: error });
   }
+  if (key.asymmetricKeyType !== 'ed25519') throw new InputError(`cannot use ${kind} key: ${key.asymmetricKeyType ?? 'unknown'} key, expected ed25519`, { file: path });
+  return key;
+}
+
+export async function loadPrivateKey(path: string): Promise<KeyObject> {
+  return loadKey(path, 'signing');
 }
 
 export async function loadPublicKey(path: string): Promise<KeyObject> {
-  try {
-    const key = createPublicKey(await readFile(path));
-    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${key.asymmetricKeyType ?? 'unknown'} key, expected ed25519`);
-    return key;
-  } catch (error) {
-    throw new InputError(`cannot use trusted key: ${(error as Error).message}`, { file: path });
-  }
+  return loadKey(path, 'trusted');
 }
 
 export function signManifestBytes(manifestBytes: Buffer, privateKey: KeyObject, now = new Date()): ManifestSignature {
@@ -92,7 +98,8 @@ export function verifyManifestBytes(manifestBytes: Buffer, signature: ManifestSi
 export async function signBundleDir(dir: string, privateKeyPath: string): Promise<ManifestSignature> {
   const key = await loadPrivateKey(privateKeyPath);
   const manifestPath = `${dir.replace(/\/+$/, '')}/manifest.json`;
-  const manifestBytes = await readFile(manifestPath).catch(() => {
+  const manifestBytes = await readInputBytes(manifestPath, { what: 'bundle manifest', noFollow: true }).catch((error: unknown) => {
+    if ((error as { cause?: NodeJS.ErrnoException }).cause?.code !== 'ENOENT') throw error;
     throw new InputError('no manifest.json to sign (sign the bundle directory, before making a .tar of it)', { file: dir });
   });
   const signature = signManifestBytes(manifestBytes, key);

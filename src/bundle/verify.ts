@@ -1,10 +1,11 @@
 // `airlock bundle verify` and the controller-side gate before any push: schema, sizes, SHA-256 and signatures,
 // each problem naming the component, the file, and expected vs actual. Hashes are always checked; signatures
 // only make a bundle "signed" when checked against keys the operator trusts.
-import { readFile, stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Key } from 'openpgp';
+import { readInputText } from '../util/input-file.js';
 import { sha256File } from './hash.js';
 import { loadKeyring, verifyDetachedSignature } from './gpg.js';
 import { MANIFEST_SIGNATURE_FILE, type BundleManifest } from './manifest.js';
@@ -41,8 +42,12 @@ async function checkManifestSignature(bundle: OpenBundle, keys: readonly KeyObje
   const sigPath = join(bundle.dir, MANIFEST_SIGNATURE_FILE);
   let text: string;
   try {
-    text = await readFile(sigPath, 'utf8');
-  } catch {
+    text = await readInputText(sigPath, { what: 'manifest signature', noFollow: true });
+  } catch (error) {
+    if ((error as { cause?: NodeJS.ErrnoException }).cause?.code !== 'ENOENT') {
+      problems.push({ file: MANIFEST_SIGNATURE_FILE, message: (error as Error).message });
+      return { state: 'bad' };
+    }
     if (keys.length > 0) problems.push({ file: MANIFEST_SIGNATURE_FILE, message: 'missing: a trusted key was given but the manifest is not signed' });
     return { state: 'absent' };
   }
@@ -72,7 +77,14 @@ export async function verifyBundle(bundle: OpenBundle, options: VerifyOptions = 
     };
     let size: number;
     try {
-      size = (await stat(path)).size;
+      // lstat: a link is never followed out of the bundle (openBundle refused links already; this holds if one appeared since)
+      const info = await lstat(path);
+      if (!info.isFile()) {
+        problem('not a regular file (links and special files are refused)');
+        imageSignatures[component.name] = 'not_checked';
+        continue;
+      }
+      size = info.size;
     } catch {
       problem('missing from the bundle');
       imageSignatures[component.name] = 'not_checked';

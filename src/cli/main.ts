@@ -21,6 +21,8 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   bundle: () => import('./bundle.js'),
   rollback: () => import('./rollback.js'),
   status: () => import('./status.js'),
+  vault: () => import('./vault.js'),
+  config: () => import('./config.js'),
   demo: () => import('./demo.js'),
 };
 
@@ -60,10 +62,25 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof InputError) {
       process.stderr.write(`airlock: ${error.message}\n`);
+      if (verbosity(argv) >= 3 && error.cause instanceof Error) process.stderr.write(`${error.cause.stack ?? ''}\n`);
       return ExitCode.inputError;
     }
-    throw error;
+    // Not an input error: a bug, or a failure nothing translated yet. One line, never a library's stack trace on
+    // the operator's screen; -vvv adds the trace for the bug report.
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    process.stderr.write(`airlock: unexpected error: ${message}\n`);
+    if (verbosity(argv) >= 3 && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+    else process.stderr.write('airlock: run again with -vvv to see where it happened\n');
+    return ExitCode.inputError;
   }
+}
+
+/** How many -v the command line holds (-v -v, -vv, --verbose): read here because the failure may precede parsing. */
+function verbosity(argv: readonly string[]): number {
+  return argv.slice(2).reduce((count, word) => {
+    if (word === '--verbose') return count + 1;
+    return /^-v+$/.test(word) ? count + word.length - 1 : count;
+  }, 0);
 }
 
 process.exitCode = await main(process.argv);

@@ -6,11 +6,21 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { shippedPlaybook } from '../util/home.js';
 import { InputError } from '../util/errors.js';
+import { addVaultOptions, type VaultCliOptions } from './settings.js';
 
-interface RollbackOptions {
+interface RollbackOptions extends Partial<VaultCliOptions> {
   inventory: string[];
   to?: string;
   project?: string;
+}
+
+/** The vault options, handed on to `airlock run` as given (the inventory may hold vaulted values). */
+function vaultArgs(options: Partial<VaultCliOptions>): string[] {
+  return [
+    ...(options.vaultId ?? []).flatMap((id) => ['--vault-id', id]),
+    ...[...(options.vaultPasswordFile ?? []), ...(options.vaultPassFile ?? [])].flatMap((file) => ['--vault-password-file', file]),
+    ...(options.askVaultPass === true || options.askVaultPassword === true ? ['--ask-vault-pass'] : []),
+  ];
 }
 
 /** The `airlock run` argv that performs the rollback (exported for tests: what a rollback really runs). */
@@ -25,20 +35,21 @@ export function rollbackRunArgs(hosts: string[], options: RollbackOptions, passt
     ...options.inventory.flatMap((i) => ['-i', i]),
     '--limit', hosts.join(','),
     '-e', JSON.stringify(extra),
+    ...vaultArgs(options),
     ...passthrough,
   ];
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('rollback')
     .description("restore hosts' MISP stacks to their previous (or a named) revision")
     .argument('<hosts...>', 'inventory host names (or patterns)')
     .option('-i, --inventory <file>', 'inventory (repeatable)', (v: string, p: string[]) => [...p, v], [])
     .option('--to <revision>', 'revision number to restore (default: the one replaced by the last update)')
     .option('--project <name>', 'LXD project of the stack (default misp)')
-    .allowUnknownOption(true)
-    .action((hosts: string[], options: RollbackOptions, command: Command) => {
+    .allowUnknownOption(true);
+  addVaultOptions(command).action((hosts: string[], options: RollbackOptions, command: Command) => {
       const passthrough = command.args.slice(hosts.length);
       const args = rollbackRunArgs(hosts, options, passthrough);
       const cli = fileURLToPath(new URL('./main.js', import.meta.url));

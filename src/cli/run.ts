@@ -3,7 +3,9 @@
 // the rollout halted, 4 a host was unreachable and none failed, 130 interrupted.
 import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { loadInventory } from '../inventory/load.js';
@@ -18,9 +20,15 @@ import { createReporters } from '../report/create.js';
 import { DEFAULT_RUNS_DIR, lastFailedHosts, newRunId } from '../report/journal.js';
 import { Redactor } from '../report/redact.js';
 import { InputError } from '../util/errors.js';
+import { onVaultPlaintext } from '../vault/session.js';
 import { ExitCode } from '../executor/exit-codes.js';
+import { decryptVarsFilesEarly } from './vault-preflight.js';
+import { applyRunConfig, givenOnCommandLine, type RunSettings } from './run-settings.js';
+import { addVaultOptions, airlockConfig, setUpVault, type VaultCliOptions } from './settings.js';
+import { checkConnectionSettings } from './connection-preflight.js';
+import { allTasks, hasDynamicIncludes, matchesStartAt } from '../playbook/task-refs.js';
 
-export interface RunCliOptions {
+export interface RunCliOptions extends Partial<VaultCliOptions> {
   inventory: string[];
   limit?: string;
   extraVars: string[];
@@ -46,6 +54,8 @@ export interface RunCliOptions {
   rerun?: string;
   canary?: number;
   confirmBatches: boolean;
+  /** what ansible.cfg / ANSIBLE_* add (the CLI fills it in; tests may leave it out) */
+  settings?: RunSettings;
 }
 
 const DEFAULT_LAB_INVENTORY = 'inventories/lab.yml';
@@ -106,13 +116,35 @@ async function confirmBatch(next: { play: string; index: number; total: number; 
   }
 }
 
+/**
+ * Ansible prints 'No matching task "x" found' after running nothing and exits 0; a typo there silently skips a
+ * whole rollout, so airlock refuses it before anything runs. Tasks of dynamic includes are only known at run time:
+ * with such an include in the playbooks the name may still match there, and the run goes ahead.
+ */
+function checkStartAtTask(pattern: string, playbooks: readonly Playbook[]): void {
+  // handlers are never a starting point (the executor only starts at tasks)
+  const tasks = playbooks.flatMap((playbook) => playbook.plays.flatMap((play) => [...allTasks([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.batchGate])]));
+  if (tasks.some((task) => task.kind === 'action' && matchesStartAt(pattern, task.name))) return;
+  if (hasDynamicIncludes(tasks)) return;
+  throw new InputError(`--start-at-task '${pattern}': no task of ${playbooks.map((p) => p.path).join(', ')} has that name (names and * ? patterns are matched)`);
+}
+
 /** `stream` is where listings and the run's terminal output go (tests capture it). */
 export async function runCommand(playbookArgs: string[], options: RunCliOptions, stream: NodeJS.WritableStream = process.stdout): Promise<number> {
   const cwd = process.cwd();
   const playbookPaths = playbookArgs.map((path) => resolve(cwd, path));
   for (const path of playbookPaths) if (!existsSync(path)) throw new InputError('playbook not found', { file: path });
-  const loadOptions = { playbookDir: dirname(playbookPaths[0] as string) };
+  // secrets first: playbooks, inventories and extra vars may all hold vaulted values
+  if (options.vaultId !== undefined) await setUpVault({ vaultId: options.vaultId, vaultPasswordFile: options.vaultPasswordFile ?? [], vaultPassFile: options.vaultPassFile ?? [], askVaultPass: options.askVaultPass === true, askVaultPassword: options.askVaultPassword === true });
+  const settings = options.settings;
+  const loadOptions = {
+    playbookDir: dirname(playbookPaths[0] as string),
+    ...(settings?.rolesPath === undefined ? {} : { rolesPath: settings.rolesPath }),
+    ...(settings === undefined ? {} : { playDefaults: settings.playDefaults }),
+  };
   const playbooks: Playbook[] = await loadPlaybooks(playbookPaths, loadOptions);
+  await decryptVarsFilesEarly(playbooks);
+  if (options.startAtTask !== undefined) checkStartAtTask(options.startAtTask, playbooks);
   if (options.syntaxCheck) {
     for (const path of playbookArgs) stream.write(`\nplaybook: ${path}\n`);
     return ExitCode.ok;
@@ -124,16 +156,23 @@ export async function runCommand(playbookArgs: string[], options: RunCliOptions,
     stream.write(describePlaybooks(playbooks, inventory, { limit, hosts: options.listHosts, tasks: options.listTasks, tags: options.listTags }));
     return ExitCode.ok;
   }
+  checkConnectionSettings(inventory, limit ?? [...inventory.hosts.keys()], extraVars);
 
   const redactor = new Redactor();
   for (const host of inventory.hosts.values()) redactor.addSecretsFromVars(host.vars);
   redactor.addSecretsFromVars(extraVars);
+  // every vault plaintext, already decrypted or decrypted later in the run (include_vars, templates), is hidden
+  const stopRedactingVault = onVaultPlaintext((secret) => redactor.addVaultSecret(secret));
+  // stdout_callback = json: the JSON report is the output, as with Ansible's json callback
+  const jsonOnStdout = settings?.jsonOnStdout === true && options.json === undefined;
   const reporter = createReporters({
-    output: options.output,
-    stream,
+    output: jsonOnStdout ? 'plain' : options.output,
+    stream: jsonOnStdout ? new Writable({ write: (_chunk, _encoding, done) => done() }) : stream,
     verbosity: options.verbose,
     redactor,
+    timings: settings?.timings === true,
     journal: { dir: DEFAULT_RUNS_DIR, playbook: playbookArgs[0] as string },
+    ...(jsonOnStdout ? { jsonStream: stream } : {}),
     ...(options.json === undefined ? {} : { json: options.json }),
     ...(options.junit === undefined ? {} : { junit: options.junit }),
   });
@@ -152,6 +191,7 @@ export async function runCommand(playbookArgs: string[], options: RunCliOptions,
       emit: (event) => reporter.onEvent(event),
       loadOptions,
       pool: {
+        ...(settings === undefined ? {} : { defaultVars: settings.defaultVars }),
         knownHostsFiles: options.knownHosts.map((file) => resolve(cwd, file)),
         acceptNewHostKeys: options.acceptNewHostKeys,
         ...(options.connectTimeout === undefined ? {} : { connectTimeoutMs: options.connectTimeout * 1000 }),
@@ -175,15 +215,32 @@ export async function runCommand(playbookArgs: string[], options: RunCliOptions,
       ...(options.confirmBatches ? { confirmBatch } : {}),
     };
     const outcome = await runPlaybooks(playbooks, inventory, deps, executorOptions);
+    if (settings?.retryFiles !== undefined) await writeRetryFile(playbookPaths[0] as string, settings.retryFiles.saveDir, outcome.summaries, stream);
     return outcome.exitCode;
   } finally {
     process.off('SIGINT', onInterrupt);
+    stopRedactingVault();
     await reporter.close();
   }
 }
 
+/** retry_files_enabled: <save dir or the playbook's dir>/<playbook name>.retry, failed and unreachable hosts sorted. */
+async function writeRetryFile(playbookPath: string, saveDir: string | undefined, summaries: Record<string, { failed: number; unreachable: number }>, stream: NodeJS.WritableStream): Promise<void> {
+  const hosts = Object.entries(summaries).filter(([, summary]) => summary.failed > 0 || summary.unreachable > 0).map(([host]) => host).sort();
+  if (hosts.length === 0) return;
+  const dir = saveDir ?? dirname(playbookPath);
+  const file = join(dir, `${basename(playbookPath, extname(playbookPath))}.retry`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(file, hosts.map((host) => `${host}\n`).join(''));
+    stream.write(`\tto retry, use: --limit @${file}\n`);
+  } catch (error) {
+    process.stderr.write(`[WARNING]: Could not create retry file '${file}': ${(error as Error).message}\n`);
+  }
+}
+
 export function register(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('Run playbooks against the hosts of an inventory (Ansible syntax)')
     .argument('<playbook...>', 'playbook files, run in order')
@@ -211,8 +268,10 @@ export function register(program: Command): void {
     .option('--force-handlers', 'run notified handlers even on hosts that failed', false)
     .option('--rerun <which>', "'failed': only the hosts that failed or were unreachable in the last run of this playbook")
     .option('--canary <n>', 'run a first batch of N hosts in every play before the rest', positiveInt('--canary'))
-    .option('--confirm-batches', 'ask before starting each batch after the first', false)
-    .action(async (playbooks: string[], options: RunCliOptions) => {
-      process.exitCode = await runCommand(playbooks, options);
-    });
+    .option('--confirm-batches', 'ask before starting each batch after the first', false);
+  addVaultOptions(command).action(async (playbooks: string[], options: RunCliOptions, self: Command) => {
+    const warn = (message: string): void => void process.stderr.write(`[WARNING]: ${message}\n`);
+    const configured = applyRunConfig(options, airlockConfig(), givenOnCommandLine(self), warn);
+    process.exitCode = await runCommand(playbooks, { ...configured.options, settings: configured.settings });
+  });
 }

@@ -6,6 +6,7 @@ import { loadInventory } from '../inventory/load.js';
 import { formatStatusTable, stackStatuses } from '../stack/status.js';
 import { InputError } from '../util/errors.js';
 import { ExitCode } from '../executor/exit-codes.js';
+import { addVaultOptions, setUpVault, type VaultCliOptions } from './settings.js';
 
 interface StatusOptions {
   inventory: string[];
@@ -17,7 +18,7 @@ interface StatusOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('status')
     .description('show the MISP stack revision, component versions, running containers and MISP address of every host')
     .option('-i, --inventory <file>', 'inventory (repeatable)', (v: string, p: string[]) => [...p, v], [])
@@ -25,9 +26,10 @@ export function register(program: Command): void {
     .option('--project <name>', 'LXD project of the stack', 'misp')
     .option('--json', 'print JSON instead of a table', false)
     .option('-f, --forks <n>', 'hosts read in parallel', '50')
-    .option('--known-hosts <file>', 'extra known_hosts file (repeatable)', (v: string, p: string[]) => [...p, v], [])
-    .action(async (options: StatusOptions) => {
+    .option('--known-hosts <file>', 'extra known_hosts file (repeatable)', (v: string, p: string[]) => [...p, v], []);
+  addVaultOptions(command).action(async (options: StatusOptions & VaultCliOptions) => {
       if (options.inventory.length === 0) throw new InputError('status needs an inventory: -i FILE');
+      await setUpVault(options);
       const inventory = await loadInventory(options.inventory);
       const hosts = inventory.select(options.limit ?? 'all');
       if (hosts.length === 0) throw new InputError(`no host matches '${options.limit ?? 'all'}'`);
@@ -39,5 +41,5 @@ export function register(program: Command): void {
       } finally {
         await pool.closeAll();
       }
-    });
+  });
 }

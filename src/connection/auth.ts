@@ -1,6 +1,6 @@
 // Which credentials to offer a host: a private key file (decrypted with a passphrase when it needs one), the
 // ssh-agent when SSH_AUTH_SOCK is set, and a password only when the inventory gives one explicitly.
-import { readFile } from 'node:fs/promises';
+import { readInputBytes } from '../util/input-file.js';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -43,9 +43,9 @@ async function loadKey(request: AuthRequest, file: string, source: PassphraseSou
     new UnreachableError(request.host, message, { ...(request.hop === undefined ? {} : { hop: request.hop }), cause });
   let key: Buffer;
   try {
-    key = await readFile(file);
+    key = await readInputBytes(file, { what: 'private key' });
   } catch (error) {
-    throw fail(`cannot read private key ${file} for ${request.user}@${request.host}: ${(error as Error).message}`, error);
+    throw fail(`${(error as Error).message} (for ${request.user}@${request.host})`, error);
   }
   const plain = ssh2.utils.parseKey(key);
   if (!(plain instanceof Error)) return { key };

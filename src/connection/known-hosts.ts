@@ -1,6 +1,7 @@
 // Strict host-key checking against OpenSSH known_hosts files, with optional trust-on-first-use.
 // A changed or revoked key is ALWAYS refused; accept-new only ever adds keys for hosts that have no record at all.
 import { access, appendFile, chmod, mkdir, readFile, stat } from 'node:fs/promises';
+import { readInputText } from '../util/input-file.js';
 import { constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -93,7 +94,7 @@ export class KnownHostsStore {
     }
     const cached = this.cache.get(file);
     if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.index;
-    const index = readFile(file, 'utf8').then((text) => new KnownHostsIndex(parseKnownHosts(text, file)));
+    const index = readInputText(file, { what: 'known_hosts file' }).then((text) => new KnownHostsIndex(parseKnownHosts(text, file)));
     this.cache.set(file, { mtimeMs: info.mtimeMs, size: info.size, index });
     index.catch(() => {
       if (this.cache.get(file)?.index === index) this.cache.delete(file);

@@ -31,6 +31,8 @@ export interface ConnectionPoolOptions {
   maxChannelsPerHost?: number;
   /** variables of another inventory host, so that `airlock_jump: [bastion]` uses the bastion's own address, user and key */
   resolveHostVars?: (host: string) => Vars | undefined;
+  /** connection variables below every host's own (ansible.cfg remote_user, private_key_file, remote_port) */
+  defaultVars?: Vars;
 }
 
 interface ResolvedHop {
@@ -97,7 +99,7 @@ export class ConnectionPool {
   private resolveJump(spec: JumpSpec, target: ConnectionSettings): Omit<HopParams, 'host' | 'hop' | 'sock'> {
     const vars = this.options.resolveHostVars?.(spec.target);
     if (vars !== undefined) {
-      const own = connectionSettings(spec.target, vars);
+      const own = connectionSettings(spec.target, { ...this.options.defaultVars, ...vars });
       return this.hopParams({ ...own, user: spec.user ?? own.user, port: spec.port ?? own.port });
     }
     const { password: _unused, ...withoutPassword } = target;
@@ -171,7 +173,7 @@ export class ConnectionPool {
   }
 
   private async connect(host: string, vars: Vars): Promise<Connection> {
-    const settings = connectionSettings(host, vars);
+    const settings = connectionSettings(host, { ...this.options.defaultVars, ...vars });
     if (settings.transport === 'local') {
       return new LocalConnection(host, {
         ...(this.options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: this.options.commandTimeoutMs }),

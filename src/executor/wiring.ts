@@ -12,7 +12,7 @@ import { createTemplater, OMIT } from '../template/index.js';
 import type { RunEvent } from '../types/events.js';
 import type { ExecutorDeps, TaskLoader } from './deps.js';
 
-export type PlaybookLoadOptions = Pick<LoadOptions, 'rolesPath' | 'playbookDir'>;
+export type PlaybookLoadOptions = Pick<LoadOptions, 'rolesPath' | 'playbookDir' | 'playDefaults'>;
 
 /** The loader checks task modules and arguments against the real registry. */
 function withRegistry(options: PlaybookLoadOptions): LoadOptions {

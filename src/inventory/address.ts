@@ -1,5 +1,6 @@
 // Host names, ports and ranges as ansible reads them (ansible/parsing/utils/addresses.py and
 // plugins/inventory/__init__.py): `web[01:20]`, `web[1:10:2]`, `db-[a:f]`, `host:2222`, `[::1]:22`.
+import { inputLimits, limitNote } from '../util/limits.js';
 
 export class HostRangeError extends Error {}
 
@@ -101,6 +102,25 @@ export function expandHostRange(line: string): string[] {
   return sequence.flatMap((item) => expandHostRange(`${head}${fill(item)}${tail}`));
 }
 
+/** How many names one `[begin:end(:step)]` stands for; 1 for what expandHostRange will refuse anyway. */
+function rangeCount(inner: string): number {
+  const [begin = '', end = '', stepText = '1'] = inner.split(':');
+  const step = Number(stepText);
+  if (!Number.isInteger(step) || step <= 0) return 1;
+  const first = begin === '' ? 0 : ASCII_LETTERS.indexOf(begin) >= 0 && begin.length === 1 ? ASCII_LETTERS.indexOf(begin) : Number(begin);
+  const last = ASCII_LETTERS.indexOf(end) >= 0 && end.length === 1 ? ASCII_LETTERS.indexOf(end) : Number(end);
+  if (!Number.isFinite(first) || !Number.isFinite(last) || last < first) return 1;
+  return Math.floor((last - first) / step) + 1;
+}
+
+/** Refuse a pattern that stands for more hosts than the limit BEFORE a single name is built (`web[0:99999999]`). */
+function checkRangeSize(name: string): void {
+  const limit = inputLimits().hostRange;
+  let total = 1;
+  for (const match of name.matchAll(/\[([^\]]*)\]/g)) total *= rangeCount(match[1] ?? '');
+  if (total > limit) throw new HostRangeError(`stands for ${total} hosts, more than allowed: ${limitNote('hostRange', limit)}`);
+}
+
 /**
  * ansible's _expand_hostpattern: the names (ranges expanded) and the port a `host:port` pattern sets.
  * A pattern ansible cannot parse as an address is used verbatim, as ansible does.
@@ -109,5 +129,6 @@ export function expandHostPattern(pattern: string): { hosts: string[]; port: num
   const parsed = parseAddress(pattern);
   const name = parsed ? parsed.host : pattern;
   const port = parsed ? parsed.port : undefined;
+  if (name.includes('[')) checkRangeSize(name);
   return { hosts: name.includes('[') ? expandHostRange(name) : [name], port };
 }

@@ -6,7 +6,7 @@ import { expandHostPattern, HostRangeError } from './address.js';
 import type { InventoryBuilder } from './builder.js';
 import { hasInvalidGroupChars } from './names.js';
 import { iniValue } from './python-literal.js';
-import { shlexSplit, ShlexError } from './python-shlex.js';
+import { shlexSplit, ShlexError } from '../parsing/shlex.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/;
@@ -102,7 +102,7 @@ export function parseIni(text: string, file: string, inventory: InventoryBuilder
 function parseHostLine(line: string, at: SourceLocation, group: string, inventory: InventoryBuilder): void {
   let tokens: string[];
   try {
-    tokens = shlexSplit(line);
+    tokens = shlexSplit(line, { comments: true });
   } catch (error) {
     if (error instanceof ShlexError) throw new InputError(`cannot parse host definition '${line}': ${error.message}`, at);
     throw error;

@@ -1,7 +1,8 @@
 // Host patterns for plays' `hosts:` and --limit, as ansible's InventoryManager evaluates them: `all`, `*`, names,
 // groups, `a:b` / `a,b` (union), `a:&b` (intersection), `a:!b` (exclusion), globs `web*`, regexes `~web\d+`,
 // subscripts `g[0]`, `g[-1]`, `g[1:3]`, and (for --limit) `@file` with one pattern per line.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readInputTextSync } from '../util/input-file.js';
 import { resolve } from 'node:path';
 import { InputError } from '../util/errors.js';
 import { parseAddress } from './address.js';
@@ -122,14 +123,15 @@ function expandFilePatterns(patterns: string[], cwd: string): string[] {
   return patterns.flatMap((p) => {
     if (!p.startsWith('@')) return [p];
     const path = resolve(cwd, p.slice(1));
-    let isFile = false;
+    let isDirectory = false;
     try {
-      isFile = statSync(path).isFile();
+      isDirectory = statSync(path).isDirectory();
     } catch {
       throw new InputError(`unable to find limit file ${path}`);
     }
-    if (!isFile) throw new InputError(`limit starting with "@" must be a file, not a directory: ${path}`);
-    return readFileSync(path, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    if (isDirectory) throw new InputError(`limit starting with "@" must be a file, not a directory: ${path}`);
+    // a FIFO, a device, a file over the size limit: refused by the reader
+    return readInputTextSync(path, { what: 'limit file' }).split('\n').map((l) => l.trim()).filter((l) => l !== '');
   });
 }
 

@@ -59,17 +59,27 @@ async function parseFile(path: string, inventory: InventoryBuilder): Promise<voi
   parseIni(text, path, inventory);
 }
 
-async function parsePath(path: string, inventory: InventoryBuilder): Promise<void> {
+async function parsePath(path: string, inventory: InventoryBuilder, visited: ReadonlySet<string> = new Set()): Promise<void> {
   let info;
   try {
     info = await stat(path);
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new InputError('inventory source: symbolic link loop', { file: path });
     throw new InputError(`inventory source ${path} does not exist`);
   }
   if (info.isDirectory()) {
-    for (const entry of (await readdir(path)).sort()) {
+    // device:inode of the directories on the way down: a link back to one of them is a loop, not a hang
+    const id = `${info.dev}:${info.ino}`;
+    if (visited.has(id)) throw new InputError('inventory directory loop: a symbolic link leads back to a directory above it', { file: path });
+    let entries: string[];
+    try {
+      entries = (await readdir(path)).sort();
+    } catch (error) {
+      throw new InputError(`cannot list inventory directory (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: path });
+    }
+    for (const entry of entries) {
       if (IGNORED_IN_DIRECTORY.test(entry)) continue;
-      await parsePath(join(path, entry), inventory);
+      await parsePath(join(path, entry), inventory, new Set([...visited, id]));
     }
     return;
   }

@@ -1,9 +1,11 @@
 // YAML as ansible reads it: PyYAML's YAML 1.1 resolvers (yes/no/on/off are booleans, 0755 is octal, 1:30 is 90,
 // 1e5 stays a string, dates become ISO strings), ansible's !unsafe tag, JSON files read as JSON. Parsed with the
 // `yaml` package keeping node positions so that every error names file, line and column.
-import { readFile } from 'node:fs/promises';
-import { Document, isMap, isScalar, LineCounter, parseDocument, visit, type Node, type ParsedNode, type Scalar, type ScalarTag, type Tags } from 'yaml';
+import { isMap, LineCounter, type Document, type Node, type ParsedNode, type ScalarTag, type Tags } from 'yaml';
 import { InputError, type SourceLocation } from '../util/errors.js';
+import { decryptFileText, INLINE_VAULT_ERROR, vaultYamlTag } from '../vault/session.js';
+import { readInputText } from '../util/input-file.js';
+import { parseCheckedYaml } from '../util/yaml-checked.js';
 
 export interface LoadedYaml {
   file: string;
@@ -118,63 +120,34 @@ export function parseYaml(text: string, file: string): LoadedYaml {
       isJson = false;
     }
   }
-  const doc = parseDocument(text, {
+  // duplicate keys stay an error in inventories and vars files (a silently lost host variable is the usual result)
+  const { doc } = parseCheckedYaml(text, file, {
     lineCounter,
     prettyErrors: false,
-    uniqueKeys: true,
     merge: true,
-    ...(isJson ? { schema: 'json' } : { version: '1.1', schema: 'failsafe', customTags: pyyamlSchema }),
-  }) as Document.Parsed;
+    duplicateKeys: 'error',
+    ...(isJson ? { schema: 'json' } : { version: '1.1', schema: 'failsafe', customTags: (tags: Tags) => [...pyyamlSchema(tags), vaultYamlTag(file)] }),
+  });
   const loaded: LoadedYaml = { file, doc, lineCounter };
-  const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
-  if (problem?.code === 'DUPLICATE_KEY') {
-    const second = secondDuplicateKey(doc);
-    if (second !== undefined) throw new InputError(`invalid YAML: duplicate key '${second.key}' (ansible would silently keep the last one)`, locationOf(loaded, second.offset));
-  }
+  const problem = doc.errors[0];
   if (problem) {
-    const what = problem.code === 'DUPLICATE_KEY' ? 'duplicate key (ansible would silently keep the last one)' : problem.message.split('\n')[0];
-    throw new InputError(`invalid YAML: ${what}`, locationOf(loaded, problem.pos[0]));
+    const what = problem.message.split('\n')[0] ?? problem.message;
+    throw new InputError(what.startsWith(INLINE_VAULT_ERROR) ? what : `invalid YAML: ${what}`, locationOf(loaded, problem.pos[0]));
   }
   return loaded;
-}
-
-/** Where the second occurrence of a repeated mapping key is (the yaml package reports the first). */
-function secondDuplicateKey(doc: Document.Parsed): { key: string; offset: number } | undefined {
-  let found: { key: string; offset: number } | undefined;
-  visit(doc, {
-    Map(_key, map) {
-      const seen = new Set<string>();
-      for (const item of map.items) {
-        const key = isScalar(item.key) ? String(item.key.value) : undefined;
-        if (key === undefined) continue;
-        if (seen.has(key) && found === undefined) {
-          found = { key, offset: (item.key as Scalar).range?.[0] ?? 0 };
-          return visit.BREAK;
-        }
-        seen.add(key);
-      }
-      return undefined;
-    },
-  });
-  return found;
 }
 
 /** The plain JS value of a node (anchors and merges resolved). */
 export function nodeValue(loaded: LoadedYaml, node: unknown): unknown {
   if (node === null || node === undefined) return null;
   if (typeof node === 'object' && 'toJS' in node && typeof (node as Node).toJS === 'function') {
-    return (node as Node).toJS(loaded.doc, { maxAliasCount: 1000 });
+    return (node as Node).toJS(loaded.doc, { maxAliasCount: -1 });
   }
   return node;
 }
 
 export async function readText(path: string, location?: SourceLocation): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new InputError(`cannot read ${path}: ${reason}`, location, { cause: error });
-  }
+  return decryptFileText(await readInputText(path, location === undefined ? {} : { namedAt: location }), path);
 }
 
 /**

@@ -3,7 +3,7 @@
 import { failOnArgError, ModuleArgError, optionalBool, optionalString } from './lib/common.js';
 import { commandModuleLine } from './lib/command-line.js';
 import { checkModeCommand, runCommandLine } from './lib/run-command.js';
-import { shlexSplit, ShlexError } from './lib/shlex.js';
+import { shlexSplit, ShlexError } from '../parsing/shlex.js';
 import type { ModuleDefinition } from './lib/types.js';
 
 export function commandArgv(args: Record<string, unknown>): string[] {

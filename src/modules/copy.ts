@@ -12,6 +12,7 @@ import { deploysDirectly, directState } from './lib/deploy-direct.js';
 import { parseProbe, probeCommand, type RemoteState } from './lib/remote-state.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from './lib/types.js';
 import type { FileAttributes } from './lib/attributes.js';
+import { readIfVaulted } from '../vault/session.js';
 
 export const fileAttributeSchema = {
   owner: { type: 'string' },
@@ -215,6 +216,9 @@ export const copyModule: ModuleDefinition = {
       const info = await stat(localPath).catch(() => undefined);
       if (!info) throw new ModuleArgError('copy', `'src' ${src} not found on the controller (looked at ${localPath})`);
       if (info.isDirectory()) return copyTree(ctx, localPath, src, dest, args);
+      // a vault-encrypted src goes out decrypted, as in Ansible (the plaintext never touches the controller's disk)
+      const vaulted = await readIfVaulted(localPath);
+      if (vaulted) return copyContent('copy', ctx, vaulted, dest.endsWith('/') ? remoteJoin(dest, basename(localPath)) : dest, args);
       return copyLocalFile(ctx, localPath, dest, args);
     }),
 };

@@ -5,7 +5,7 @@ import { joinCommand, sh } from '../util/shell.js';
 import { exec, failOnArgError, ModuleArgError, optionalString, requireString, tempToken } from './lib/common.js';
 import { guardOnlyCommand, SKIP_MARKER, type Guard } from './lib/command-line.js';
 import { checkModeCommand, runCommandLine } from './lib/run-command.js';
-import { shlexSplit, ShlexError } from './lib/shlex.js';
+import { shlexSplit, ShlexError } from '../parsing/shlex.js';
 import type { ModuleDefinition } from './lib/types.js';
 
 /** Run the pushed script and remove it, keeping the script's exit status. */

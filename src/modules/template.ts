@@ -1,6 +1,7 @@
 // template: render a controller template (role templates/ first, as Ansible) with the task's variables, then deploy it
 // exactly like copy's `content:` (sha256 skip, atomic rename, backup, mode/owner, --check, --diff).
 import { readFile } from 'node:fs/promises';
+import { decryptFileText } from '../vault/session.js';
 import { failOnArgError, ModuleArgError, requireString } from './lib/common.js';
 import { copyContent, fileAttributeSchema } from './copy.js';
 import type { ModuleDefinition } from './lib/types.js';
@@ -24,8 +25,9 @@ export const templateModule: ModuleDefinition = {
       const src = requireString('template', args, 'src');
       const dest = requireString('template', args, 'dest');
       const localPath = ctx.findFile(src, 'templates');
-      const source = await readFile(localPath, 'utf8').catch(() => undefined);
-      if (source === undefined) throw new ModuleArgError('template', `'src' ${src} not found on the controller (looked at ${localPath})`);
+      const raw = await readFile(localPath, 'utf8').catch(() => undefined);
+      if (raw === undefined) throw new ModuleArgError('template', `'src' ${src} not found on the controller (looked at ${localPath})`);
+      const source = decryptFileText(raw, localPath); // a vaulted template is rendered from its plaintext, as in Ansible
       let rendered: string;
       try {
         rendered = ctx.render(source);

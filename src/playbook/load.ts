@@ -9,6 +9,7 @@ import { validateSchema } from './schema.js';
 import { findRoleDir, readRole, roleSearchDirs } from './roles.js';
 import { NOTHING_INHERITED, normalizeHandlerList, normalizeTaskList, type Inherited, type TaskLoaderSession, type TaskPlace } from './tasks.js';
 import { isTemplated } from '../template/index.js';
+import { missingHandler } from './task-refs.js';
 import { toConditions, toEnvironment, toTagList } from './task-values.js';
 import { parseYamlSource, readYamlSource, type YamlPath, type YamlSource } from './yaml-source.js';
 
@@ -20,6 +21,8 @@ export interface LoadOptions {
   /** module lookup: the registry, injected by the composition root (src/executor/wiring.ts); tests inject their own */
   findModule: (name: string) => ModuleDefinition | undefined;
   moduleNames: () => string[];
+  /** ansible.cfg's become / become_user: what a play that sets neither uses */
+  playDefaults?: { become?: boolean; becomeUser?: string };
 }
 
 const ROLE_ENTRY_KEYWORDS = new Set(['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user', 'environment']);
@@ -54,6 +57,10 @@ class LoadSession implements TaskLoaderSession {
 
   moduleNames(): string[] {
     return this.options.moduleNames();
+  }
+
+  get playDefaults(): { become?: boolean; becomeUser?: string } {
+    return this.options.playDefaults ?? {};
   }
 
   startPlay(): void {
@@ -213,14 +220,14 @@ async function normalizePlay(raw: unknown, source: YamlSource, at: YamlPath, ses
   const playHandlers = await normalizeHandlerList(raw.handlers, [...at, 'handlers'], { ...place, inherited: NOTHING_INHERITED });
   const importedHandlers = session.handlers;
 
-  return {
+  const play: Play = {
     name: typeof raw.name === 'string' ? raw.name : hosts,
     hosts,
     vars: isMapping(raw.vars) ? raw.vars : {},
     varsFiles: varsFilesOf(raw.vars_files, source, [...at, 'vars_files']).map((file) => resolvePath(file, baseDir)),
     gatherFacts: raw.gather_facts !== false,
-    become: raw.become === true,
-    becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,
+    become: typeof raw.become === 'boolean' ? raw.become : session.playDefaults.become === true,
+    becomeUser: typeof raw.become_user === 'string' ? raw.become_user : session.playDefaults.becomeUser,
     strategy: raw.strategy === 'free' ? 'free' : 'linear',
     serial: toSerial(raw.serial, source, [...at, 'serial']),
     maxFailPercentage: typeof raw.max_fail_percentage === 'number' ? raw.max_fail_percentage : undefined,
@@ -239,6 +246,12 @@ async function normalizePlay(raw: unknown, source: YamlSource, at: YamlPath, ses
     baseDir,
     source: source.locate(at),
   };
+  const missing = missingHandler(play);
+  if (missing !== undefined) {
+    // Ansible's words; it fails when the task notifies, airlock before anything runs
+    throw new InputError(`The requested handler '${missing.name}' was not found in either the main handlers list nor in the listening handlers list`, missing.task.source);
+  }
+  return play;
 }
 
 async function loadPlaysFrom(path: string, options: LoadOptions, chain: string[]): Promise<Play[]> {

@@ -67,6 +67,11 @@ function rolesIn(dirs: readonly string[]): string[] {
 }
 
 export async function findRoleDir(name: string, searchDirs: readonly string[], where: SourceLocation, relativeTo: string): Promise<string> {
+  // `../../etc` would make any directory of the controller a role, searched from every roles directory in turn;
+  // a role outside the roles path is named by its absolute path or put on ANSIBLE_ROLES_PATH
+  if (name.split(/[/\\]/).includes('..')) {
+    throw new InputError(`role '${name}': a role name may not climb out of the roles path with '..' (use an absolute path or ANSIBLE_ROLES_PATH)`, where);
+  }
   if (name.includes('/')) {
     const direct = isAbsolute(name) ? name : resolve(relativeTo, name);
     if (await isDirectory(direct)) return direct;
@@ -83,7 +88,8 @@ async function readOptional(dir: string, base: string): Promise<YamlSource | und
   for (const name of [`${base}.yml`, `${base}.yaml`, base]) {
     const path = join(dir, name);
     try {
-      if ((await stat(path)).isFile()) return await readYamlSource(path);
+      // anything but a directory is read, so that a FIFO or device is refused by the reader instead of skipped
+      if (!(await stat(path)).isDirectory()) return await readYamlSource(path);
     } catch (error) {
       if (error instanceof InputError) throw error;
     }

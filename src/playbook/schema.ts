@@ -31,7 +31,8 @@ export const taskKeywordSchemas: Record<string, object> = {
   run_once: { type: 'boolean' },
   throttle: { type: 'integer', minimum: 0 },
   environment,
-  loop: {},
+  // a list, or a template that renders to one; `loop: 5` is refused here, before anything runs
+  loop: { type: ['array', 'string'] },
   with_items: {},
   with_list: {},
   loop_control: {

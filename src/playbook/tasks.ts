@@ -205,6 +205,9 @@ function commonFields(raw: Record<string, unknown>, at: YamlPath, place: TaskPla
   const loopRaw = raw.loop ?? raw.with_list ?? (raw.with_items === undefined ? undefined : flattenOnce(raw.with_items));
   const loops = ['loop', 'with_items', 'with_list'].filter((k) => k in raw);
   if (loops.length > 1) throw source.error([...at, loops[1] ?? ''], `only one of ${loops.join(', ')} may be used in a task`, true);
+  if (typeof raw.loop === 'string' && !isTemplated(raw.loop)) {
+    throw source.error([...at, 'loop'], `'loop' needs a list or a template that renders to one, got the plain string '${raw.loop}' (Ansible fails on it at run time)`);
+  }
   const control = isMapping(raw.loop_control) ? raw.loop_control : {};
   return {
     name: typeof raw.name === 'string' ? raw.name : undefined,

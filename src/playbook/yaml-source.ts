@@ -1,7 +1,9 @@
 // A parsed YAML file that remembers where every value came from, so that errors name file:line:column.
-import { readFile } from 'node:fs/promises';
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, isPair, isScalar, type ScalarTag, type Tags } from 'yaml';
+import { isMap, isSeq, LineCounter, type Document, type Node as YamlNode, isPair, isScalar, type ScalarTag, type Tags } from 'yaml';
 import { InputError, type SourceLocation } from '../util/errors.js';
+import { decryptFileText, INLINE_VAULT_ERROR, vaultYamlTag } from '../vault/session.js';
+import { readInputText } from '../util/input-file.js';
+import { parseCheckedYaml } from '../util/yaml-checked.js';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -29,7 +31,8 @@ export class YamlSource {
     for (let i = 0; i < path.length; i += 1) {
       const step = path[i];
       if (isMap(node)) {
-        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(step));
+        // the last of repeated keys is the one whose value is used
+        const pair = node.items.findLast((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(step));
         if (pair === undefined) break;
         if (wantKey && i === path.length - 1) return pair.key as YamlNode;
         node = pair.value;
@@ -61,26 +64,25 @@ const pyyamlBooleans: ScalarTag[] = [
   { identify: (v) => v === true, default: true, tag: BOOL_TAG, test: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/, resolve: () => true },
   { identify: (v) => v === false, default: true, tag: BOOL_TAG, test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/, resolve: () => false },
 ];
-const customTags = (tags: Tags): Tags => [...pyyamlBooleans, ...tags.filter((tag) => typeof tag === 'string' || tag.tag !== BOOL_TAG)];
+// ansible's `!unsafe` (a string never templated) is known here so that it is not refused as an unknown tag
+const unsafeTag: ScalarTag = { tag: '!unsafe', resolve: (s) => s };
+const customTags = (tags: Tags): Tags => [...pyyamlBooleans, ...tags.filter((tag) => typeof tag === 'string' || tag.tag !== BOOL_TAG), unsafeTag];
 
 /** Parse YAML text the way Ansible reads it (YAML 1.1 as PyYAML: yes/no are booleans, 0644 is octal, `<<` merges). */
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, version: '1.1', merge: true, prettyErrors: false, customTags });
+  const tags = (defaults: Tags): Tags => [...customTags(defaults), vaultYamlTag(file)];
+  // duplicate keys: Ansible's warning, the last value wins; unknown tags, depth and alias bombs: refused
+  const { doc: document } = parseCheckedYaml(text, file, { lineCounter: lines, version: '1.1', merge: true, prettyErrors: false, customTags: tags, duplicateKeys: 'warn' });
   const first = document.errors[0];
   if (first !== undefined) {
     const { line, col } = lines.linePos(first.pos[0]);
-    throw new InputError(`invalid YAML: ${first.message.split('\n')[0] ?? first.message}`, { file, line, column: col });
+    const message = first.message.split('\n')[0] ?? first.message;
+    throw new InputError(message.startsWith(INLINE_VAULT_ERROR) ? message : `invalid YAML: ${message}`, { file, line, column: col });
   }
-  return new YamlSource(file, document.toJS({ maxAliasCount: 1000 }) as unknown, document, lines);
+  return new YamlSource(file, document.toJS({ maxAliasCount: -1 }) as unknown, document, lines);
 }
 
 export async function readYamlSource(file: string): Promise<YamlSource> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file }, { cause: error });
-  }
-  return parseYamlSource(file, text);
+  return parseYamlSource(file, decryptFileText(await readInputText(file), file));
 }

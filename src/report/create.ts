@@ -11,6 +11,8 @@ import { JournalReporter } from './journal.js';
 export interface ReporterOptions {
   output: 'auto' | 'plain' | 'live';
   json?: string;
+  /** the JSON report written to this stream too (stdout_callback = json) */
+  jsonStream?: NodeJS.WritableStream;
   junit?: string;
   /** dir: the runs directory (normally DEFAULT_RUNS_DIR, .airlock/runs); playbook: its path as given */
   journal?: { dir: string; playbook: string };
@@ -20,6 +22,8 @@ export interface ReporterOptions {
   redactor?: Redactor;
   /** --show-credentials style escape hatch: registered secrets are printed as they are (no_log still applies) */
   showCredentials?: boolean;
+  /** per-task durations and the run time (ansible.cfg callbacks_enabled profile_tasks / timer) */
+  timings?: boolean;
 }
 
 /** Live on an interactive terminal, plain in CI and pipes (CI=true, or stdout not a TTY). */
@@ -58,8 +62,9 @@ export function createReporters(options: ReporterOptions): FanOutReporter {
       }
     : undefined;
   const live = options.output === 'live' || (options.output === 'auto' && wantsLive(stream));
-  reporters.push(live ? new LiveReporter({ stream, redactor, retryHint }) : new PlainReporter({ stream, verbosity: options.verbosity, redactor, retryHint }));
+  reporters.push(live ? new LiveReporter({ stream, redactor, retryHint }) : new PlainReporter({ stream, verbosity: options.verbosity, redactor, retryHint, timings: options.timings === true }));
   if (options.json) reporters.push(new JsonReporter(options.json, redactor));
+  if (options.jsonStream) reporters.push(new JsonReporter(options.jsonStream, redactor));
   if (options.junit) reporters.push(new JunitReporter(options.junit, redactor));
   if (journal) reporters.push(journal);
   return new FanOutReporter(reporters);

@@ -3,6 +3,7 @@
 // `--limit @last-failed` style re-runs find "the failures of the last run of THIS playbook".
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { readInputText } from '../util/input-file.js';
 import { join, resolve } from 'node:path';
 import type { Reporter, RunEvent } from '../types/events.js';
 import { RunCollector } from './collect.js';
@@ -123,13 +124,7 @@ async function newestRunOf(playbookPath: string, runsDir: string): Promise<strin
 
 /** `--limit @FILE`: one host per line (Ansible retry files); blank lines and # comments ignored, duplicates dropped. */
 export async function readHostListFile(path: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : 'unreadable';
-    throw new InputError(`cannot read host list (${reason})`, { file: path }, { cause: error });
-  }
+  const text = await readInputText(path, { what: 'host list' });
   const hosts: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const host = raw.trim();

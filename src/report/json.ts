@@ -126,8 +126,9 @@ export class JsonReporter implements Reporter {
   private readonly collector: RunCollector;
   private written: Promise<void> = Promise.resolve();
 
+  /** `target`: a file (written atomically), or a stream such as stdout (ansible.cfg stdout_callback = json) */
   constructor(
-    private readonly path: string,
+    private readonly target: string | NodeJS.WritableStream,
     private readonly redactor?: Redactor,
   ) {
     this.collector = new RunCollector(redactor);
@@ -143,7 +144,9 @@ export class JsonReporter implements Reporter {
   }
 
   private async write(): Promise<void> {
-    await writeFileAtomic(this.path, serializeJsonReport(this.report(), this.redactor));
+    const text = serializeJsonReport(this.report(), this.redactor);
+    if (typeof this.target === 'string') await writeFileAtomic(this.target, text);
+    else this.target.write(text);
   }
 
   async close(): Promise<void> {

@@ -14,10 +14,21 @@ export interface PlainReporterOptions {
   redactor?: Redactor;
   /** prints "to retry: ..." after the recap when some hosts failed (the journal knows where its list is) */
   retryHint?: () => string | undefined;
+  /** ansible.cfg callbacks_enabled profile_tasks / timer: each result's duration, and the run's at the end */
+  timings?: boolean;
 }
 
 /** Verbose stream output is capped so that one chatty host cannot flood a CI log. */
 const VERBOSE_OUTPUT_LIMIT = 8 * 1024;
+
+/** The timer callback's line. */
+function runTook(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const days = Math.floor(total / 86_400);
+  const hours = Math.floor((total % 86_400) / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  return `Playbook run took ${days} days, ${hours} hours, ${minutes} minutes, ${total % 60} seconds`;
+}
 
 export class PlainReporter implements Reporter {
   private readonly stream: NodeJS.WritableStream;
@@ -25,6 +36,8 @@ export class PlainReporter implements Reporter {
   private readonly redactor: Redactor;
   private readonly collector: RunCollector;
   private readonly retryHint: (() => string | undefined) | undefined;
+  private readonly timings: boolean;
+  private runStartedAt: string | undefined;
   private currentTask: { id: string | undefined; name: string; role: string | undefined; handler: boolean } | undefined;
   private pending: string[] = [];
   private flushScheduled = false;
@@ -35,12 +48,14 @@ export class PlainReporter implements Reporter {
     this.redactor = options.redactor ?? new Redactor();
     this.collector = new RunCollector(this.redactor);
     this.retryHint = options.retryHint;
+    this.timings = options.timings === true;
   }
 
   onEvent(event: RunEvent): void {
     this.collector.onEvent(event);
     switch (event.type) {
       case 'run_start':
+        this.runStartedAt = event.at;
         if (event.check) this.write('CHECK MODE: nothing will be changed on any host, results say what would change.\n');
         break;
       case 'play_start':
@@ -74,6 +89,7 @@ export class PlainReporter implements Reporter {
           const hint = this.retryHint?.();
           if (hint) this.write(`${hint}\n`);
         }
+        if (this.timings && this.runStartedAt !== undefined) this.write(`${runTook(Date.parse(event.at) - Date.parse(this.runStartedAt))}\n`);
         this.flush();
         break;
     }
@@ -173,7 +189,7 @@ export class PlainReporter implements Reporter {
         line = `rolled_back: ${host}${itemInfix} => ${result.msg ?? 'the stack was restored from its snapshots'}`;
         break;
     }
-    if (this.verbosity >= 2) line += ` (${(result.durationMs / 1000).toFixed(2)}s)`;
+    if (this.verbosity >= 2 || this.timings) line += ` (${(result.durationMs / 1000).toFixed(2)}s)`;
     // debug exists to show its message or variable, at every verbosity and as Ansible dumps it:
     // ok: [h] => {\n    "msg": "..."\n}. Other modules' messages need -vv.
     const isDebug = result.action === 'debug' || result.action === 'ansible.builtin.debug';

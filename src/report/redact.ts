@@ -18,6 +18,8 @@ const MIN_VAR_SECRET_LENGTH = 4;
 
 export class Redactor {
   private readonly secrets = new Set<string>();
+  /** plaintexts of vault-encrypted values: a result that carries one is hidden whole, as with no_log */
+  private readonly vaultSecrets = new Set<string>();
   /** longest first, so that a secret containing another one is replaced whole */
   private ordered: string[] = [];
 
@@ -32,6 +34,22 @@ export class Redactor {
       }
     }
     if (added) this.ordered = [...this.secrets].sort((a, b) => b.length - a.length);
+  }
+
+  /** A decrypted vault value: redacted like any secret, and it makes the results that carry it no_log-like. */
+  addVaultSecret(value: string): void {
+    if (value === '') return;
+    this.vaultSecrets.add(value);
+    this.addSecret(value);
+  }
+
+  private carriesVaultSecret(result: TaskResult): boolean {
+    if (this.vaultSecrets.size === 0) return false;
+    const text = JSON.stringify(result);
+    for (const secret of this.vaultSecrets) {
+      if (text.includes(JSON.stringify(secret).slice(1, -1))) return true;
+    }
+    return false;
   }
 
   /** Registers the string values (>= 4 characters) of variables named like secrets, at any depth. */
@@ -89,7 +107,7 @@ export class Redactor {
   }
 
   redactResult(result: TaskResult): TaskResult {
-    if (result.noLog) {
+    if (result.noLog || this.carriesVaultSecret(result)) {
       const hidden: TaskResult = {
         host: result.host,
         task: this.redact(result.task),

@@ -2,6 +2,7 @@
 // Jinja's range/cycler/joiner (bounded, and exposing nothing but callables the sandbox allows).
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { decryptFileText } from '../vault/session.js';
 import { argument, splitArgs } from './args.js';
 import type { VariableScope } from './runtime.js';
 import { allowCall } from './sandbox.js';
@@ -37,11 +38,14 @@ function readLookupFile(path: string, scope: VariableScope | undefined): string 
     candidates.push(join(process.cwd(), path));
   }
   for (const candidate of candidates) {
+    let text: string;
     try {
-      return readFileSync(candidate, 'utf8').replace(/\n+$/, '');
+      text = readFileSync(candidate, 'utf8');
     } catch {
-      // try the next place
+      continue; // try the next place
     }
+    // a vault-encrypted file is read decrypted, as Ansible's file lookup does (a wrong password is an error)
+    return decryptFileText(text, candidate).replace(/\n+$/, '');
   }
   throw new Error(`lookup('file'): could not find or read '${path}' (searched ${candidates.join(', ')})`);
 }

@@ -10,8 +10,8 @@
 //   - Python's str/list/dict methods (`x.split(',')`, `d.items()`, `l[-1]`) and slices (`l[1:]`) work;
 //   - member lookups, calls, `in` and dict literals go through the sandbox (sandbox.ts): no template can
 //     reach a prototype, a constructor or a function's properties, nor call what airlock did not register.
-import nunjucks from 'nunjucks';
 import { TemplateUndefined } from './undefined.js';
+import { nunjucksInternals, type CompilerPrototype, type Emitter, type Runtime, type Tokenizer } from './nunjucks-internals.js';
 import { pyStr, pyTruthy } from './python-values.js';
 import { pyEquals } from './python-compare.js';
 import { allowCall, buildDict, callFunction, lookupMember, pyContains, pySlice } from './sandbox.js';
@@ -40,69 +40,12 @@ function currentScope(): VariableScope | undefined {
   return activeScopes[activeScopes.length - 1];
 }
 
-// --- the slice of nunjucks internals we wrap (not in @types/nunjucks) ---------------------------------------
-interface Frame {
-  lookup(name: string): unknown;
-}
-interface Context {
-  ctx: Record<string, unknown>;
-  env: { globals: Record<string, unknown> };
-}
-type Lookup = (obj: unknown, key: unknown, ...slice: unknown[]) => unknown;
-type Call = (fn: unknown, name: string, context: unknown, args: unknown[]) => unknown;
-type MacroFactory = (argNames: unknown, kwargNames: unknown, body: (...args: never[]) => unknown) => (...args: never[]) => unknown;
-interface Runtime {
-  contextOrFrameLookup(context: Context, frame: Frame, name: string): unknown;
-  memberLookup: Lookup;
-  callWrap: Call;
-  makeMacro: MacroFactory;
-  inOperator(needle: unknown, haystack: unknown): boolean;
-  suppressValue(value: unknown, autoescape: boolean): unknown;
-  fromIterator(value: unknown): unknown;
-  [helper: string]: unknown;
-}
-interface CompilerNode {
-  [field: string]: unknown;
-}
-interface CompilerThis {
-  _emit(code: string): void;
-  _emitLine(code: string): void;
-  compile(node: unknown, frame: unknown): void;
-  _compileExpression(node: unknown, frame: unknown): void;
-  _withScopedSyntax(fn: () => void): void;
-}
-type Emitter = (this: CompilerThis, node: CompilerNode, frame: unknown, async?: boolean) => void;
-interface CompilerPrototype {
-  [method: string]: Emitter;
-}
-interface Token {
-  type: string;
-  value: string;
-  lineno: number;
-  colno: number;
-}
-interface Tokenizer {
-  in_code: boolean;
-  str: string;
-  index: number;
-  lineno: number;
-  colno: number;
-  forward(): void;
-  nextToken(): Token | null;
-}
-interface NunjucksInternals {
-  runtime: Runtime;
-  lexer: { lex(src: string, opts: unknown): Tokenizer };
-  compiler: { Compiler: { prototype: CompilerPrototype } };
-  installJinjaCompat(): void;
-}
-
 let installed = false;
 
 export function installAirlockRuntime(): void {
   if (installed) return;
   installed = true;
-  const internals = nunjucks as unknown as NunjucksInternals;
+  const internals = nunjucksInternals();
   // nunjucks' own Jinja compatibility: slices, True/False/None names, list/dict methods (append, items, keys...).
   internals.installJinjaCompat();
   wrapRuntime(internals.runtime);

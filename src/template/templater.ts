@@ -10,6 +10,7 @@
 // hands that mark on to whatever stores the result (set_fact, loop items), as Ansible keeps its values unsafe.
 // Everything a template can touch goes through the sandbox (sandbox.ts).
 import nunjucks from 'nunjucks';
+import { environmentInternals, nunjucksInternals } from './nunjucks-internals.js';
 import type { Vars } from '../types/vars.js';
 import { TemplateError } from './errors.js';
 import { TemplateUndefined, UndefinedVariableError } from './undefined.js';
@@ -92,7 +93,7 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   const env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, trimBlocks: true, dev: true });
   let captured: unknown = NOTHING_CAPTURED;
 
-  const internals = env as unknown as EnvironmentInternals;
+  const internals = environmentInternals(env);
   const ownEntry = <T>(table: Record<string, T>, kind: string, name: string): T => {
     if (!Object.prototype.hasOwnProperty.call(table, name)) throw new Error(`no ${kind} named '${name}'`);
     return table[name] as T;
@@ -101,7 +102,7 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   internals.getFilter = (name) => ownEntry(internals.filters, 'filter', name);
   internals.getTest = (name) => ownEntry(internals.tests, 'test', name);
   const filters = buildFilters({ filter: internals.getFilter, test: internals.getTest });
-  const safeString = (nunjucks as unknown as { runtime: { SafeString: new (...args: unknown[]) => object } }).runtime.SafeString;
+  const safeString = nunjucksInternals().runtime.SafeString;
   // nunjucks' own filters (indent, dictsort, batch, ...) stay available, with Ansible's undefined handling.
   const allFilters: Record<string, FilterFunction> = { ...internals.filters, ...filters };
   for (const [name, filter] of Object.entries(allFilters)) {
@@ -118,7 +119,7 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   }
   const allTests: Record<string, TestFunction> = { ...internals.tests, ...buildTests() };
   for (const [name, test] of Object.entries(allTests)) {
-    (env as unknown as { addTest(name: string, fn: TestFunction): void }).addTest(name, function airlockTest(this: unknown, input: unknown, ...args: unknown[]) {
+    internals.addTest(name, function airlockTest(this: unknown, input: unknown, ...args: unknown[]) {
       const value = unboxUnsafe(input);
       if (value instanceof TemplateUndefined && !TESTS_ACCEPTING_UNDEFINED.has(name)) throw value.toError();
       return test.call(this, value, ...args.map(unboxUnsafe));
@@ -297,13 +298,6 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   };
 }
 
-interface EnvironmentInternals {
-  filters: Record<string, FilterFunction>;
-  tests: Record<string, TestFunction>;
-  globals: Record<string, unknown>;
-  getFilter(name: string): FilterFunction;
-  getTest(name: string): TestFunction;
-}
 
 const FALSE_WORDS = new Set(['false', 'no', 'off', '0', 'n', 'f', 'none', '']);
 

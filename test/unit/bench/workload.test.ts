@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { COMMAND_TASKS, remoteCommandLine } from '../../../bench/fleet/workload.js';
 import { commandModuleLine, shellModuleLine } from '../../../src/modules/lib/command-line.js';
-import { shlexSplit } from '../../../src/modules/lib/shlex.js';
+import { shlexSplit } from '../../../src/parsing/shlex.js';
 
 // The ceiling is only a ceiling if each host runs, for every task, the very command line airlock sends for it.
 describe('bench/fleet workload', () => {

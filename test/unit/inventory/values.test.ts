@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { expandHostPattern, expandHostRange } from '../../../src/inventory/address.js';
 import { iniValue } from '../../../src/inventory/python-literal.js';
-import { shlexSplit } from '../../../src/inventory/python-shlex.js';
+import { shlexSplit } from '../../../src/parsing/shlex.js';
 
 describe('inventory: INI value typing (ast.literal_eval)', () => {
   // each row checked against python3 -c 'import ast; print(repr(ast.literal_eval(...)))'
@@ -39,9 +39,9 @@ describe('inventory: INI host line splitting (shlex, comments=True)', () => {
     ['web1 d="x\\"y\\z"', ['web1', 'd=x"y\\z']],
   ];
   for (const [line, expected] of table) {
-    it(`${line}`, () => expect(shlexSplit(line)).to.deep.equal(expected));
+    it(`${line}`, () => expect(shlexSplit(line, { comments: true })).to.deep.equal(expected));
   }
-  it('an unclosed quote is an error', () => expect(() => shlexSplit('web1 a="x')).to.throw('No closing quotation'));
+  it('an unclosed quote is an error', () => expect(() => shlexSplit('web1 a="x', { comments: true })).to.throw('No closing quotation'));
 });
 
 describe('inventory: host ranges', () => {

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { commandModuleLine, guardOnlyCommand, rawModuleLine, shellModuleLine } from '../../../src/modules/lib/command-line.js';
 import { scriptRunLine } from '../../../src/modules/script.js';
-import { shlexSplit } from '../../../src/modules/lib/shlex.js';
+import { shlexSplit } from '../../../src/parsing/shlex.js';
 import { fileCommands, recurseCheck, type FileArgs } from '../../../src/modules/file.js';
 import { attributeCommands, applySymbolicMode, normalizeMode } from '../../../src/modules/lib/attributes.js';
 import { installCommand, stagePaths } from '../../../src/modules/lib/deploy.js';

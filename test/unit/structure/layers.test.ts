@@ -28,7 +28,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   parsing: [],
   cli: ['*'],
 };
-const EVERYONE = ['util', 'types', 'parsing'];
+// vault: every loader that reads a file may meet vault-encrypted data (inventory, playbook, copy/template sources);
+// it imports only util
+const EVERYONE = ['util', 'types', 'parsing', 'vault'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {

@@ -3,6 +3,8 @@
 // macros that Ansible templates use keep working.
 import { expect } from 'chai';
 import { createTemplater, TemplateError } from '../../../src/template/index.js';
+import { assertNunjucksVersion, NUNJUCKS_VERSION } from '../../../src/template/nunjucks-internals.js';
+import { readFileSync } from 'node:fs';
 
 const templater = createTemplater();
 const vars = { x: { a: 1, name: 'web' }, items: [{ name: 'b' }, { name: 'a' }], groups: { all: ['h1'] }, text: 'a,b' };
@@ -163,5 +165,14 @@ describe('template sandbox: what Ansible templates use keeps working', () => {
     expect(templater.renderString("{% set j = joiner(' | ') %}{% for i in [1, 2, 3] %}{{ j() }}{{ i }}{% endfor %}", vars)).to.equal('1 | 2 | 3');
     expect(templater.render('{% macro pair(k, v) %}{{ k }}={{ v }}{% endmacro %}{{ pair("a", 1) }}', vars)).to.equal('a=1');
     expect(templater.renderString('{% macro wrap() %}[{{ caller() }}]{% endmacro %}{% call wrap() %}in{% endcall %}', vars)).to.equal('[in]');
+  });
+});
+
+describe('template runtime: the nunjucks it patches', () => {
+  it('is the exact version the facade was written for, pinned in package.json', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+    expect(manifest.dependencies['nunjucks']).to.equal(NUNJUCKS_VERSION);
+    expect(() => assertNunjucksVersion(NUNJUCKS_VERSION)).to.not.throw();
+    expect(() => assertNunjucksVersion('3.2.5')).to.throw('written for nunjucks 3.2.4, but 3.2.5 is installed');
   });
 });

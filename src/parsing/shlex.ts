@@ -1,10 +1,18 @@
-// ansible splits INI host lines with Python's shlex.split(line, comments=True) (POSIX mode). Reproducing it exactly
-// matters because quoting decides the value's type: `a="1"` loses its quotes here and then reads as the int 1.
+// Python's shlex.split in POSIX mode, the one implementation airlock has: Ansible splits `command:` lines with it
+// (comments=False) and INI inventory host lines with comments=True. Reproducing it exactly matters: quoting decides
+// a value's type in an inventory (`a="1"` reads as the int 1), and what a command receives (`echo "cost \$5"` passes
+// `cost \$5`: inside double quotes only `"` and `\` can be escaped).
 
 export class ShlexError extends Error {}
 
-/** Python's shlex.split(text, comments=True, posix=True). Throws ShlexError with Python's message. */
-export function shlexSplit(text: string): string[] {
+export interface ShlexOptions {
+  /** `#` starts a comment to the end of the line (Python's comments=True), as Ansible's INI inventory reads lines */
+  comments?: boolean;
+}
+
+/** Python's shlex.split(text, comments=..., posix=True). Throws ShlexError with Python's message. */
+export function shlexSplit(text: string, options: ShlexOptions = {}): string[] {
+  const comments = options.comments === true;
   const tokens: string[] = [];
   let token = '';
   let quoted = false;
@@ -21,7 +29,7 @@ export function shlexSplit(text: string): string[] {
     if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n') {
       emit();
       i++;
-    } else if (ch === '#') {
+    } else if (comments && ch === '#') {
       // comment: rest of the line is ignored, ending any word in progress
       emit();
       const newline = text.indexOf('\n', i);
