@@ -11,7 +11,7 @@ apt_packages=(
   sudo                                                             # become (sudo) on lab hosts
   ansible-core                                                     # inventory parity tests and benchmarks
   lxd lxd-client dnsmasq-base iptables nftables                    # one real LXD daemon per lab host (airlock lab up --lxd)
-  busybox-static debootstrap xz-utils curl                         # locally built lab images (test doubles of MISP's)
+  busybox-static debootstrap xz-utils curl                         # locally built lab images (real MISP on Debian trixie)
 )
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -1,6 +1,8 @@
-// The mission, end to end: install, update (canary first), roll back, and a failed update, on 3 lab hosts that each
-// run their own real LXD daemon, with the lab MISP bundles (real MariaDB and Redis; MISP and misp-modules as
-// documented test doubles). Everything goes through the CLI an operator uses; every claim is checked on the hosts.
+// The mission, end to end, on REAL MISP 2.5.1: install, re-install, update (canary first), roll back and a failed
+// update, on 3 lab hosts that each run their own real LXD daemon, with the lab bundles (MISP from its source
+// archives, Debian's MariaDB and Valkey; only misp-modules is a stand-in). Everything goes through the CLI an
+// operator uses; every claim is checked as a user would: MISP's web login and REST API, `lxc`, `mariadb`.
+// The lab and the images are built (once, cached) in `before`: if that fails, the tier fails; it never skips.
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,16 +13,20 @@ import { ensureLab, type LabInfo } from '../support/lab.js';
 import { DEFAULT_LAB_CACHE, ensureLabBundles, type LabBundles } from '../../src/lab/images/bundles.js';
 import type { JsonReport } from '../../src/report/json.js';
 import type { HostStackStatus } from '../../src/stack/status.js';
+import { api, apiJson, inContainer, onHost as sshOnHost, webLogin } from './misp-client.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'airlock.js');
 const PLAYBOOKS = join(ROOT, 'playbooks');
+const MISP_VERSION = '2.5.1';
 
 let lab: LabInfo;
 let bundles: LabBundles;
 let work: string;
 let credentialsDir: string;
 const timings: Record<string, number> = {};
+/** per host: the event, attachment and user written before the update */
+const written = new Map<string, { eventId: string; attachmentId: string; userId: string }>();
 
 interface CliRun {
   exitCode: number;
@@ -38,7 +44,8 @@ async function play(playbook: string, version: keyof LabBundles['bundles'], extr
   const vars = JSON.stringify({ misp_bundle: bundles.bundles[version], misp_bundle_trusted_keys: [bundles.publicKey], misp_hosts: 'lxd' });
   const started = performance.now();
   const run = await airlock(['run', join(PLAYBOOKS, playbook), ...inventories.flatMap((i) => ['-i', i]), '-e', vars, '--output', 'plain', '--json', reportPath, ...extra]);
-  timings[`${playbook} ${version}${extra.length ? ` ${extra.join(' ')}` : ''}`] = Math.round((performance.now() - started) / 100) / 10;
+  const label = `${playbook} ${version}${inventories.length > 1 ? ' (sabotaged)' : ''}`;
+  timings[label in timings ? `${label} again` : label] = Math.round((performance.now() - started) / 100) / 10;
   let report: JsonReport;
   try {
     report = JSON.parse(readFileSync(reportPath, 'utf8')) as JsonReport;
@@ -54,36 +61,66 @@ async function status(): Promise<Map<string, HostStackStatus>> {
   return new Map((JSON.parse(run.stdout) as HostStackStatus[]).map((row) => [row.host, row]));
 }
 
-/** A shell command on a lab host, through OpenSSH with the lab's own keys (independent of airlock's transport). */
-async function onHost(host: string, command: string): Promise<string> {
-  const result = await execa('ssh', ['-F', lab.sshConfigPath, host, command], { reject: false });
-  if (result.exitCode !== 0) throw new Error(`ssh ${host} ${command}: ${result.stderr}`);
-  return result.stdout;
-}
+const onHost = (host: string, command: string, input?: string): Promise<string> => sshOnHost(lab, host, command, input);
 
 function credentials(host: string): Record<string, string> {
   return JSON.parse(readFileSync(join(credentialsDir, `${host}.json`), 'utf8')) as Record<string, string>;
 }
 
-/** SQL through the MISP container, with MISP's own database user, as MISP itself writes. */
-async function sqlViaMisp(host: string, sql: string): Promise<string> {
+/** The live revision's MISP URL and container names, from `airlock status`. */
+async function live(host: string): Promise<{ url: string; misp: string; db: string; revision: number }> {
   const row = (await status()).get(host);
-  const misp = `misp-r${row?.revision}`;
-  const db = `mysql-r${row?.revision}`;
-  const password = credentials(host)['mysql_password'] ?? '';
-  return onHost(host, `lxc exec ${misp} --project misp --env MYSQL_PWD=${password} -- mariadb -h ${db}.lxd -u misp misp -N -B -e "${sql}"`);
+  return { url: `https://${row?.mispIp ?? '?'}`, misp: `misp-r${row?.revision}`, db: `mysql-r${row?.revision}`, revision: row?.revision ?? 0 };
+}
+
+async function mispApi<T>(host: string, method: string, path: string, body?: unknown): Promise<T> {
+  const { url } = await live(host);
+  return apiJson<T>(lab, host, url, credentials(host)['admin_api_key'] ?? '', method, path, body);
+}
+
+/** cake as MISP's OS user, inside the live MISP container (what an admin runs). */
+async function cake(host: string, args: string[]): Promise<string> {
+  const { misp } = await live(host);
+  return onHost(host, inContainer(misp, ['sudo', '-H', '-u', 'www-data', '/var/www/MISP/app/Console/cake', ...args]));
+}
+
+/** SQL in the live database container, as root over its socket. */
+async function sql(host: string, query: string): Promise<string> {
+  const { db } = await live(host);
+  return onHost(host, inContainer(db, ['mariadb', '-N', '-B', '-e', query, 'misp']));
+}
+
+interface MispEvent {
+  Event: { id: string; info: string; Attribute: Array<{ id: string; type: string; value: string }> };
+}
+
+/** What each host must still have after an update (and after a rollback to the revision the data was written on). */
+async function expectDataOf(host: string): Promise<void> {
+  const mine = written.get(host);
+  expect(mine, `data was written on ${host}`).not.to.equal(undefined);
+  const event = await mispApi<MispEvent>(host, 'GET', `/events/view/${mine?.eventId}`);
+  expect(event.Event.info).to.equal(`written on ${host} before the update`);
+  expect(event.Event.Attribute.map((a) => `${a.type}=${a.value}`)).to.include.members(['ip-dst=192.0.2.7', 'attachment=evidence.txt']);
+  const { url } = await live(host);
+  const download = await api(lab, host, url, credentials(host)['admin_api_key'] ?? '', 'GET', `/attributes/download/${mine?.attachmentId}`);
+  expect(download.body, 'the uploaded file').to.equal(`evidence from ${host}\n`);
+  const user = await mispApi<{ User: { email: string } }>(host, 'GET', `/admin/users/view/${mine?.userId}`);
+  expect(user.User.email).to.equal(`analyst@${host}.example`);
+  expect(await cake(host, ['Admin', 'getSetting', 'MISP.welcome_text_top'])).to.contain(`welcome to ${host}`);
 }
 
 function hostsOf(): string[] {
   return lab.hosts.map((h) => h.name);
 }
 
-describe('MISP stacks on a 3-host LXD lab (install, update, rollback)', function () {
+describe('real MISP stacks on a 3-host LXD lab (install, update, rollback)', function () {
   this.timeout(3_600_000);
 
   before(async () => {
+    const started = performance.now();
     lab = await ensureLab({ name: 'e2e', hosts: 3, lxd: true });
-    bundles = await ensureLabBundles({ cacheDir: DEFAULT_LAB_CACHE });
+    bundles = await ensureLabBundles({ cacheDir: DEFAULT_LAB_CACHE, log: (line) => process.stdout.write(`      ${line}\n`) });
+    timings['lab + images (cached after the first run)'] = Math.round((performance.now() - started) / 100) / 10;
     work = mkdtempSync(join(tmpdir(), 'airlock-e2e-'));
     credentialsDir = join(work, 'credentials');
     // a lab left over from an earlier run starts clean: no stack record, no containers
@@ -98,7 +135,7 @@ describe('MISP stacks on a 3-host LXD lab (install, update, rollback)', function
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  it('installs v1 on every host, shows every MISP address, keeps credentials 0600 and never prints them', async () => {
+  it('installs v1 (real MISP 2.5.1) on every host: login and API work, secrets kept 0600 and never printed', async () => {
     const run = await play('install.yml', 'v1');
     expect(run.exitCode, run.stdout.slice(-3000)).to.equal(0);
     const rows = await status();
@@ -106,19 +143,41 @@ describe('MISP stacks on a 3-host LXD lab (install, update, rollback)', function
       const row = rows.get(host);
       expect(row?.revision, host).to.equal(1);
       expect(row?.bundleVersion).to.equal('v1');
+      expect(row?.versions?.['misp']).to.equal(`v${MISP_VERSION}`);
       expect(row?.containers?.every((c) => c.running), JSON.stringify(row?.containers)).to.equal(true);
       expect(run.stdout).to.contain(`MISP at https://${row?.mispIp}`);
       const file = join(credentialsDir, `${host}.json`);
       expect(statSync(file).mode & 0o777).to.equal(0o600);
       const secrets = credentials(host);
-      for (const name of ['mysql_password', 'mysql_root_password', 'admin_api_key']) {
+      for (const name of ['mysql_password', 'mysql_root_password', 'admin_password', 'gpg_passphrase', 'supervisor_password', 'admin_api_key']) {
         expect(secrets[name], name).to.match(/^[A-Za-z0-9]{32,40}$/);
         expect(run.stdout).not.to.contain(secrets[name]);
         expect(JSON.stringify(run.report)).not.to.contain(secrets[name]);
       }
-      // the API key really works against the installed MISP
-      const version = await onHost(host, `lxc exec misp-r1 --project misp -- curl -sk -H 'Authorization: ${secrets['admin_api_key']}' https://127.0.0.1/servers/getVersion`);
-      expect(JSON.parse(version)).to.deep.equal({ version: 'v2.5.1' });
+      const url = `https://${row?.mispIp}`;
+      // the web login, as a browser does it, with the generated password; MISP's default password no longer works
+      const login = await webLogin(lab, host, url, 'admin@admin.test', secrets['admin_password'] ?? '');
+      expect(login.redirect).to.equal(`${url}/users/routeafterlogin`);
+      expect(login.sessionEmail, 'the session (in Valkey, over its socket) holds the user').to.equal('admin@admin.test');
+      expect((await webLogin(lab, host, url, 'admin@admin.test', 'admin')).redirect).not.to.contain('routeafterlogin');
+      // the API, with the captured key, reports the bundle's MISP version; a wrong key is refused
+      const version = await apiJson<{ version: string }>(lab, host, url, secrets['admin_api_key'] ?? '', 'GET', '/servers/getVersion');
+      expect(version.version).to.equal(MISP_VERSION);
+      expect((await api(lab, host, url, 'x'.repeat(40), 'GET', '/servers/getVersion')).status).to.equal(403);
+      // updateJSON loaded MISP's libraries
+      expect((await apiJson<unknown[]>(lab, host, url, secrets['admin_api_key'] ?? '', 'GET', '/galaxies/index')).length).to.be.greaterThan(50);
+      expect(Number(await sql(host, 'SELECT COUNT(*) FROM taxonomies'))).to.be.greaterThan(100);
+      expect(Number(await sql(host, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'misp'"))).to.be.at.least(73);
+      // upstream's install steps, as a MISP admin would check them
+      const m = 'misp-r1';
+      expect(await onHost(host, inContainer(m, ['stat', '-c', '%U', '/var/www/MISP/app/Config/config.php']))).to.equal('www-data');
+      expect(await onHost(host, inContainer(m, ['sh', '-c', 'test -S /run/valkey/valkey.sock && echo socket']))).to.equal('socket');
+      expect(await onHost(host, inContainer(m, ['sh', '-c', 'test -e /var/log/misp_install.log && echo present || echo removed']))).to.equal('removed');
+      const databasePhp = await onHost(host, inContainer(m, ['cat', '/var/www/MISP/app/Config/database.php']));
+      expect(databasePhp).to.contain("'host' => 'mysql-r1.lxd'").and.to.contain('PDO::ATTR_STRINGIFY_FETCHES => true');
+      expect(await onHost(host, inContainer(m, ['head', '-1', '/var/www/MISP/app/webroot/gpg.asc']))).to.equal('-----BEGIN PGP PUBLIC KEY BLOCK-----');
+      expect(await cake(host, ['Admin', 'getSetting', 'Plugin.Enrichment_services_enable'])).to.match(/true/);
+      expect(await onHost(host, inContainer('valkey-r1', ['valkey-cli', '-p', '6380', 'ping']))).to.equal('PONG');
     }
   });
 
@@ -128,10 +187,22 @@ describe('MISP stacks on a 3-host LXD lab (install, update, rollback)', function
     for (const host of hostsOf()) expect(run.report.hosts[host]?.changed, host).to.equal(0);
   });
 
-  it('updates to v2 canary first, carrying database rows and files on every host', async () => {
+  it('updates to v2 canary first, carrying events, attributes, uploaded files, users and settings on every host', async () => {
     for (const host of hostsOf()) {
-      await sqlViaMisp(host, `INSERT INTO events (info) VALUES ('written on ${host} before the update')`);
-      await onHost(host, "lxc exec misp-r1 --project misp -- sh -c 'echo evidence > /var/www/MISP/app/files/e2e.txt && chown 33:33 /var/www/MISP/app/files/e2e.txt'");
+      const event = await mispApi<MispEvent>(host, 'POST', '/events/add', {
+        Event: {
+          info: `written on ${host} before the update`, distribution: 0, threat_level_id: 4, analysis: 0,
+          Attribute: [
+            { type: 'ip-dst', category: 'Network activity', value: '192.0.2.7', to_ids: false },
+            { type: 'attachment', category: 'External analysis', value: 'evidence.txt', data: Buffer.from(`evidence from ${host}\n`).toString('base64') },
+          ],
+        },
+      });
+      const attachment = event.Event.Attribute.find((a) => a.type === 'attachment');
+      const user = await mispApi<{ User: { id: string } }>(host, 'POST', '/admin/users/add', { email: `analyst@${host}.example`, org_id: 1, role_id: 3 });
+      written.set(host, { eventId: event.Event.id, attachmentId: attachment?.id ?? '', userId: user.User.id });
+      await cake(host, ['Admin', 'setSetting', 'MISP.welcome_text_top', `welcome to ${host}`]);
+      await expectDataOf(host);
     }
     const run = await play('update.yml', 'v2');
     expect(run.exitCode, run.stdout.slice(-3000)).to.equal(0);
@@ -140,31 +211,39 @@ describe('MISP stacks on a 3-host LXD lab (install, update, rollback)', function
     const rows = await status();
     for (const host of hostsOf()) {
       expect(rows.get(host)?.revision, host).to.equal(2);
-      expect(rows.get(host)?.versions?.['misp']).to.equal('v2.5.2');
-      expect(await sqlViaMisp(host, 'SELECT info FROM events')).to.contain(`written on ${host} before the update`);
-      expect(await sqlViaMisp(host, 'SELECT version FROM db_version')).to.equal('2');
-      expect(await onHost(host, 'lxc exec misp-r2 --project misp -- stat -c "%U %n" /var/www/MISP/app/files/e2e.txt')).to.equal('www-data /var/www/MISP/app/files/e2e.txt');
+      expect(rows.get(host)?.bundleVersion).to.equal('v2');
+      expect(await onHost(host, inContainer('misp-r2', ['cat', '/etc/airlock-lab/build-id'])), 'the v2 build runs').to.equal('airlock-lab-v2');
+      expect((await mispApi<{ version: string }>(host, 'GET', '/servers/getVersion')).version).to.equal(MISP_VERSION);
+      await expectDataOf(host);
+      expect(await onHost(host, inContainer('misp-r2', ['sh', '-c', 'find /var/www/MISP/app/files -path "*/[0-9]*/*" -type f ! -user www-data | wc -l'])), 'uploaded files keep their owner').to.equal('0');
+      const login = await webLogin(lab, host, `https://${rows.get(host)?.mispIp}`, 'admin@admin.test', credentials(host)['admin_password'] ?? '');
+      expect(login.sessionEmail).to.equal('admin@admin.test');
     }
   });
 
   it('rolls one host back to v1 with its data while the others stay on v2', async () => {
     const target = lab.hosts[1]?.name ?? '';
+    // written after the update: a rollback returns the data as it was when the update began
+    await mispApi(target, 'POST', '/events/add', { Event: { info: `written on ${target} after the update`, distribution: 0, threat_level_id: 4, analysis: 0 } });
     const started = performance.now();
     const run = await airlock(['rollback', target, '-i', lab.inventoryPath, '--output', 'plain']);
     timings['rollback'] = Math.round((performance.now() - started) / 100) / 10;
     expect(run.exitCode, run.stdout.slice(-3000)).to.equal(0);
     const rows = await status();
     expect(rows.get(target)?.revision).to.equal(1);
-    expect(rows.get(target)?.versions?.['misp']).to.equal('v2.5.1');
-    expect(await sqlViaMisp(target, 'SELECT info FROM events')).to.contain(`written on ${target} before the update`);
+    expect(rows.get(target)?.bundleVersion).to.equal('v1');
+    expect(await onHost(target, inContainer('misp-r1', ['cat', '/etc/airlock-lab/build-id']))).to.equal('airlock-lab-v1');
+    await expectDataOf(target);
+    const events = await mispApi<Array<{ Event?: { info: string }; info?: string }>>(target, 'GET', '/events/index');
+    expect(events.map((e) => e.Event?.info ?? e.info)).not.to.include(`written on ${target} after the update`);
     for (const other of hostsOf().filter((h) => h !== target)) expect(rows.get(other)?.revision, other).to.equal(2);
   });
 
-  it('restores the canary whose new stack fails its health check, reports it rolled_back and halts the rollout', async () => {
+  it('restores the canary whose update fails, reports it rolled_back and halts the rollout', async () => {
     const canary = lab.hosts[0]?.name ?? '';
-    // a setting that points MISP at a port where no key-value store listens: the new stack cannot become healthy
+    // an operator's extra setting that real MISP refuses (MISP.live false needs --force): the canary's update fails
     const sabotage = join(work, 'sabotage.yml');
-    writeFileSync(sabotage, `all:\n  hosts:\n    ${canary}:\n      misp_extra_settings:\n        MISP.redis_port: "1"\n`);
+    writeFileSync(sabotage, `all:\n  hosts:\n    ${canary}:\n      misp_extra_settings:\n        MISP.live: "false"\n`);
     const before = await status();
     const run = await play('update.yml', 'v3', [], [lab.inventoryPath, sabotage]);
     expect(run.exitCode).to.equal(2);
@@ -173,7 +252,9 @@ describe('MISP stacks on a 3-host LXD lab (install, update, rollback)', function
     const after = await status();
     expect(after.get(canary)?.revision, 'the canary is back on its previous revision').to.equal(before.get(canary)?.revision);
     expect(after.get(canary)?.containers?.every((c) => c.running)).to.equal(true);
-    expect(await sqlViaMisp(canary, 'SELECT info FROM events')).to.contain(`written on ${canary} before the update`);
+    await expectDataOf(canary);
+    const login = await webLogin(lab, canary, `https://${after.get(canary)?.mispIp}`, 'admin@admin.test', credentials(canary)['admin_password'] ?? '');
+    expect(login.sessionEmail, 'the restored MISP lets the admin in').to.equal('admin@admin.test');
     for (const other of hostsOf().filter((h) => h !== canary)) {
       expect(after.get(other)?.revision, `${other} was never touched`).to.equal(before.get(other)?.revision);
       expect(await onHost(other, 'lxc list --project misp --format csv -c n')).not.to.contain('-r3');

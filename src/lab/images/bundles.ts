@@ -1,4 +1,4 @@
-// The lab's two MISP bundles (v1 and v2), built from the lab images exactly as an operator builds real ones
+// The lab's MISP bundles (v1 and v2, two builds of real MISP 2.5.1; v3 re-releases v2), built from the lab images exactly as an operator builds real ones
 // (`airlock bundle build --images DIR`), and signed with the lab's own ed25519 key so that the playbooks run with
 // signature enforcement on, as an enclave would. Cached next to the images.
 import { existsSync } from 'node:fs';
@@ -32,7 +32,7 @@ export async function ensureLabBundles(options: LabImageBuildOptions): Promise<L
     await generateSigningKey(privateKey);
   }
   const publicKey = `${privateKey}.pub`;
-  const stamp = await readFile(join(options.cacheDir, 'images', 'stamp'), 'utf8');
+  const stamp = (JSON.parse(await readFile(join(options.cacheDir, 'images', 'index.json'), 'utf8')) as { stamp: string }).stamp;
   const bundles = {} as Record<LabBundleVersion, string>;
   const releases = [...sets.map((set) => ({ version: set.version as LabBundleVersion, dir: set.dir })),
     { version: 'v3' as const, dir: sets.find((set) => set.version === 'v2')?.dir ?? '' }];

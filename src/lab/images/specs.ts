@@ -1,42 +1,40 @@
-// What each lab image is: its component, the version it claims, and its upstream-style file name.
-// v1 -> v2 is what the end-to-end update test rolls out; v2's MISP stand-in migrates the schema (1 -> 2) in runUpdates.
+// What each lab image is. Two versions of the same stack, for the end-to-end update test: v1 and v2 are two builds of
+// the same sources (MISP 2.5.1 at the commit SOURCES.txt names, Debian trixie's MariaDB and Valkey) that differ only
+// by their build id, so their LXD fingerprints differ and an update really replaces every container.
 
 export const LAB_IMAGE_VERSIONS = ['v1', 'v2'] as const;
 export type LabImageVersion = (typeof LAB_IMAGE_VERSIONS)[number];
 
 export type LabComponent = 'misp' | 'mysql' | 'valkey' | 'modules';
+export const LAB_COMPONENTS: readonly LabComponent[] = ['misp', 'mysql', 'valkey', 'modules'];
+
+/** The misp-modules stand-in's version (its real Python dependencies are not reachable here). */
+export const MODULES_STANDIN_VERSION = '3.0.2-lab';
 
 export interface LabImageSpec {
   component: LabComponent;
+  /** the component's own version: MISP's VERSION.json, the Debian package's upstream version */
   upstreamVersion: string;
-  /** database schema version the MISP stand-in's runUpdates migrates to */
-  schema: number;
-  /** named as upstream names its downloads: MISP_<tag>_<sha>, MySQL_<ver>, Redis_<ver>, Modules_<ver> */
+  /** named as upstream names its downloads: MISP_v<tag>_<commit>, MySQL_<ver>, Valkey_<ver>, Modules_<ver> */
   fileName: string;
-  /** directories the image must contain although git does not track empty ones */
-  extraDirs: string[];
+  /** distinguishes two builds of the same sources (in metadata.yaml and /etc/airlock-lab/build-id) */
+  buildId: string;
 }
 
-const MISP_DATA_DIRS = [
-  'var/www/MISP/app/files',
-  'var/www/MISP/app/tmp',
-  'var/www/MISP/app/webroot/img',
-  'var/www/MISP/app/View/Emails/html/Custom',
-  'var/www/MISP/app/View/Emails/text/Custom',
-  'var/www/MISP/app/Plugin/CakeResque/Config',
-  'var/www/MISP/.gnupg',
-  'var/lib/php/sessions',
-  'etc/ssl/private',
-];
+/** Versions found in the built rootfs (known only after the build's apt step). */
+export interface LabBuiltVersions {
+  misp: string;
+  mispCommit: string;
+  mariadb: string;
+  valkey: string;
+}
 
-export function labImageSpecs(version: LabImageVersion): LabImageSpec[] {
-  const n = version === 'v1' ? 1 : 2;
-  // a fixed, made-up commit id per version: upstream's MISP file names carry the image's git commit
-  const commit = n === 1 ? '1a0b1c1' : '2a0b2c2';
+export function labImageSpecs(version: LabImageVersion, built: LabBuiltVersions): LabImageSpec[] {
+  const buildId = `airlock-lab-${version}`;
   return [
-    { component: 'misp', upstreamVersion: `v2.5.${n}`, schema: n, fileName: `MISP_v2.5.${n}_${commit}.tar.gz`, extraDirs: MISP_DATA_DIRS },
-    { component: 'mysql', upstreamVersion: `10.11.${n}-lab`, schema: n, fileName: `MySQL_10.11.${n}-lab.tar.gz`, extraDirs: [] },
-    { component: 'valkey', upstreamVersion: `7.0.${n}-lab`, schema: n, fileName: `Redis_7.0.${n}-lab.tar.gz`, extraDirs: [] },
-    { component: 'modules', upstreamVersion: `2.4.${n}-lab`, schema: n, fileName: `Modules_2.4.${n}-lab.tar.gz`, extraDirs: [] },
+    { component: 'misp', upstreamVersion: `v${built.misp}`, fileName: `MISP_v${built.misp}_${built.mispCommit}.tar.gz`, buildId },
+    { component: 'mysql', upstreamVersion: built.mariadb, fileName: `MySQL_${built.mariadb}.tar.gz`, buildId },
+    { component: 'valkey', upstreamVersion: built.valkey, fileName: `Valkey_${built.valkey}.tar.gz`, buildId },
+    { component: 'modules', upstreamVersion: MODULES_STANDIN_VERSION, fileName: `Modules_${MODULES_STANDIN_VERSION}.tar.gz`, buildId },
   ];
 }

@@ -20,3 +20,24 @@ svc_main() {
     *) echo "usage: $0 start|stop|status" >&2; return 1 ;;
   esac
 }
+
+# Debian's valkey-server as valkey.service runs it: user valkey, /etc/valkey/valkey.conf, in the foreground. /run is
+# not a tmpfs here (no systemd), so its RuntimeDirectory is made only when missing: the install's createValkeySocket
+# step changes its owner and mode, and a restart must keep them.
+exec_valkey() {
+  if [ "$1" = start ]; then
+    [ -d /run/valkey ] || { mkdir -p /run/valkey && chown valkey:valkey /run/valkey && chmod 2755 /run/valkey; }
+    mkdir -p /var/log/valkey && chown valkey:valkey /var/log/valkey
+  fi
+  svc_main "$1" valkey-server /usr/bin/setpriv --reuid=valkey --regid=valkey --init-groups \
+    /usr/bin/valkey-server /etc/valkey/valkey.conf --daemonize no
+  rc=$?
+  if [ "$1" = start ]; then
+    # callers (and `systemctl restart`) expect a server that answers when start returns
+    i=0; until valkey-cli -p "$(sed -n 's/^port //p' /etc/valkey/valkey.conf | tail -1)" ping >/dev/null 2>&1 \
+      || { s=$(sed -n 's/^unixsocket //p' /etc/valkey/valkey.conf | tail -1); [ -n "$s" ] && valkey-cli -s "$s" ping >/dev/null 2>&1; }; do
+      i=$((i+1)); [ $i -gt 100 ] && return 1; sleep 0.1
+    done
+  fi
+  return $rc
+}

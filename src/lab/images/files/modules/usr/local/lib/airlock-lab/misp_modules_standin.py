@@ -4,9 +4,18 @@ import json
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 VERSION = open("/etc/airlock-lab/version").read().strip()
+# Shaped as misp-modules' GET /modules answers: MISP reads meta["module-type"] of every module (and fails on a
+# module without it), and lists the expansion/hover, import and export families in its plugin settings.
 MODULES = [
     {"name": "dns", "type": "expansion", "mispattributes": {"input": ["hostname", "domain"], "output": ["ip-src", "ip-dst"]},
-     "meta": {"version": VERSION, "description": "lab stand-in"}},
+     "meta": {"version": VERSION, "author": "airlock lab", "description": "lab stand-in for the dns expansion module",
+              "module-type": ["expansion", "hover"], "config": ["nameserver"]}},
+    {"name": "csvimport", "type": "import", "mispattributes": {"inputSource": ["file", "paste"], "output": ["MISP attributes"], "format": "misp_standard"},
+     "meta": {"version": VERSION, "author": "airlock lab", "description": "lab stand-in for the CSV import module",
+              "module-type": ["import"], "config": []}},
+    {"name": "cef_export", "type": "export", "mispattributes": {"input": ["ip-src", "ip-dst"], "output": ["CEF"], "responseType": "application/txt"},
+     "meta": {"version": VERSION, "author": "airlock lab", "description": "lab stand-in for the CEF export module",
+              "module-type": ["export"], "config": []}},
 ]
 
 
