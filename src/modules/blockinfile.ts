@@ -3,9 +3,8 @@
 // EOF/BOF) or removed, as Ansible's blockinfile. The edit is `editBlock`, a pure function over the file's text.
 import { PythonRegexError, inlineFlags, pythonRegExp } from '../util/python-re.js';
 import { failOnArgError, ModuleArgError, optionalBool, optionalString } from './lib/common.js';
-import { editTextFile, type TextEdit } from './lib/edit-file.js';
+import { editTextFile, pathAliasSchema, pathArgument, type TextEdit } from './lib/edit-file.js';
 import { fileAttributeSchema } from './copy.js';
-import { pathArgument } from './replace.js';
 import type { ModuleDefinition } from './lib/types.js';
 
 export interface BlockSpec {
@@ -123,10 +122,7 @@ export const blockinfileModule: ModuleDefinition = {
   argsSchema: {
     type: 'object',
     properties: {
-      path: { type: 'string' },
-      dest: { type: 'string' },
-      destfile: { type: 'string' },
-      name: { type: 'string' },
+      ...pathAliasSchema,
       state: { enum: ['present', 'absent'] },
       marker: { type: 'string' },
       block: { type: 'string' },

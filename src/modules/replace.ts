@@ -3,7 +3,7 @@
 // "N replacements made", changed only when the text differs. The edit is `replaceInText`, a pure function.
 import { PythonRegexError, pythonRegExp, pythonSubn, type PythonRegexFlags } from '../util/python-re.js';
 import { failOnArgError, ModuleArgError, optionalString, requireString } from './lib/common.js';
-import { editTextFile, type TextEdit } from './lib/edit-file.js';
+import { editTextFile, pathAliasSchema, pathArgument, type TextEdit } from './lib/edit-file.js';
 import { fileAttributeSchema } from './copy.js';
 import type { ModuleDefinition } from './lib/types.js';
 
@@ -57,24 +57,13 @@ export function parseReplaceSpec(args: Record<string, unknown>): ReplaceSpec {
   return spec;
 }
 
-/** path and its aliases (dest, destfile, name), as Ansible accepts them. */
-export function pathArgument(module: string, args: Record<string, unknown>): string {
-  for (const key of ['path', 'dest', 'destfile', 'name']) {
-    const value = optionalString(module, args, key);
-    if (value !== undefined && value !== '') return value;
-  }
-  throw new ModuleArgError(module, "'path' is required");
-}
 
 export const replaceModule: ModuleDefinition = {
   name: 'replace',
   argsSchema: {
     type: 'object',
     properties: {
-      path: { type: 'string' },
-      dest: { type: 'string' },
-      destfile: { type: 'string' },
-      name: { type: 'string' },
+      ...pathAliasSchema,
       regexp: { type: 'string' },
       replace: { type: 'string' },
       after: { type: 'string' },

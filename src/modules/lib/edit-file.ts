@@ -2,10 +2,26 @@
 // one probe exec, compute the new text with a pure function, then install it with deploy.ts's atomic rename (which
 // keeps the file's mode and owner and applies the requested ones). Messages and rc values are Ansible's.
 import { attributesFrom } from '../copy.js';
-import { exec, optionalBool } from './common.js';
+import { exec, ModuleArgError, optionalBool, optionalString } from './common.js';
 import { deployFile } from './deploy.js';
 import { parseProbe, probeCommand } from './remote-state.js';
 import type { ModuleContext, ModuleResult } from './types.js';
+
+/** The file an edit module works on: `path`, or one of the aliases Ansible accepts for it. */
+const PATH_ALIASES = ['path', 'dest', 'destfile', 'name'] as const;
+
+export const pathAliasSchema: Record<(typeof PATH_ALIASES)[number], { type: 'string' }> = {
+  path: { type: 'string' }, dest: { type: 'string' }, destfile: { type: 'string' }, name: { type: 'string' },
+};
+
+/** path and its aliases (dest, destfile, name), as Ansible accepts them. */
+export function pathArgument(module: string, args: Record<string, unknown>): string {
+  for (const key of PATH_ALIASES) {
+    const value = optionalString(module, args, key);
+    if (value !== undefined && value !== '') return value;
+  }
+  throw new ModuleArgError(module, "'path' is required");
+}
 
 export interface TextEdit {
   content: string;
