@@ -2,7 +2,8 @@
 // JSON with `lxc query` (the LXD REST API through the CLI, so no extra client is needed on the host), and turning
 // lxc's failures into task failures that quote lxc's own message.
 import { joinCommand } from '../../util/shell.js';
-import { exec, ModuleArgError } from './common.js';
+import { abortableSleep, exec, ModuleArgError } from './common.js';
+import { alreadyDone, LXC_ATTEMPTS, lxcRetryDelayMs, transient } from './lxc-races.js';
 import type { ModuleContext } from './types.js';
 import { LxcError } from '../../util/lxc-error.js';
 
@@ -33,11 +34,17 @@ export function apiPath(path: string, project?: string): string {
 
 export { LxcError } from '../../util/lxc-error.js';
 
-/** Run an lxc command that must succeed. */
+/**
+ * Run an lxc command that must succeed. An answer saying the goal already holds ("already stopped") is success; an
+ * answer saying LXD is busy with its own operation is retried a few times before the task fails (lxc-races.ts).
+ */
 export async function lxcRun(ctx: ModuleContext, command: string, stdin?: string): Promise<string> {
-  const result = await exec(ctx, command, stdin === undefined ? {} : { stdin });
-  if (result.rc !== 0) throw new LxcError(command, result.rc, result.stderr);
-  return result.stdout;
+  for (let attempt = 1; ; attempt++) {
+    const result = await exec(ctx, command, stdin === undefined ? {} : { stdin });
+    if (result.rc === 0 || alreadyDone(command, result.stderr)) return result.stdout;
+    if (attempt >= LXC_ATTEMPTS || !transient(result.stderr)) throw new LxcError(command, result.rc, result.stderr);
+    await abortableSleep(lxcRetryDelayMs(attempt), ctx.signal);
+  }
 }
 
 /** GET an API object; undefined when LXD says it does not exist. */
