@@ -222,6 +222,7 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
     signal: rt.options.signal,
     reconnect: () => connectionFor(rt, module, host, delegateTo, vars),
     verbosity: rt.options.verbosity,
+    runId: rt.options.runId,
   };
 
   // ansible-core's count: the first run plus `retries` retries (retries 3 = up to 4 runs; retries <= 0 = one run).

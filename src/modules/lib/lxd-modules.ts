@@ -1,4 +1,5 @@
-// The LXD modules, in one list for the registry (lxd_image lives with the bundle code it shares).
+// The LXD modules and the stack's operation modules, in one list for the registry (lxd_image lives with the bundle
+// code it shares).
 import type { ModuleDefinition } from './types.js';
 import { lxdContainerModule } from '../lxd_container.js';
 import { lxdExecModule } from '../lxd_exec.js';
@@ -9,6 +10,8 @@ import { lxdProfileModule } from '../lxd_profile.js';
 import { lxdProjectModule } from '../lxd_project.js';
 import { lxdSnapshotModule } from '../lxd_snapshot.js';
 import { lxdStorageModule } from '../lxd_storage.js';
+import { stackOperationModule } from '../stack_operation.js';
+import { stackRecoverModule } from '../stack_recover.js';
 
 export const lxdModules: readonly ModuleDefinition[] = [
   lxdContainerModule,
@@ -20,4 +23,6 @@ export const lxdModules: readonly ModuleDefinition[] = [
   lxdProjectModule,
   lxdSnapshotModule,
   lxdStorageModule,
+  stackOperationModule,
+  stackRecoverModule,
 ];

@@ -35,6 +35,8 @@ export interface ModuleContext {
   evaluate(expression: string): unknown;
   /** -v count of the run (0 when not given); debug's `verbosity:` compares against it. */
   verbosity: number;
+  /** id of this run (the journal's), which a lease on a host names as its holder */
+  runId: string;
 }
 
 export interface ModuleResult {

@@ -72,6 +72,7 @@ export async function moduleLab(): Promise<ModuleLab> {
       signal: new AbortController().signal,
       evaluate: (expression) => evaluate(vars, expression),
       verbosity: 0,
+      runId: 'test-run',
       reconnect: async () => conn,
       ...overrides,
     };

@@ -17,7 +17,7 @@ describe('modules/bundle_push: check mode, idempotence, refusals', function () {
   const context = (check: boolean): ModuleContext => ({
     host: host.host, conn: host, check, diff: false, vars: {}, render: (t) => t, findFile: (p) => p,
     become: undefined, env: {}, signal: new AbortController().signal,
-    reconnect: async () => host, evaluate: () => undefined, verbosity: 0,
+    reconnect: async () => host, evaluate: () => undefined, verbosity: 0, runId: 'test-run',
   });
 
   before(async () => {

@@ -112,6 +112,7 @@ export function fakeContext(conn: FakeConnection, overrides: Partial<ModuleConte
       throw new Error(`fakeContext: no evaluator for '${expression}' (pass evaluate in overrides)`);
     },
     verbosity: 0,
+    runId: 'test-run',
     ...overrides,
   };
 }

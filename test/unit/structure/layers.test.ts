@@ -18,7 +18,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   connection: [],
   bundle: ['connection'],
   stack: ['connection'],
-  modules: ['connection', 'bundle'],
+  modules: ['connection', 'bundle', 'stack'],
   playbook: ['inventory', 'template', 'modules/lib/types'],
   report: [],
   executor: ['inventory', 'playbook', 'template', 'connection', 'modules', 'report', 'bundle'],
