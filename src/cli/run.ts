@@ -27,6 +27,8 @@ import { applyRunConfig, givenOnCommandLine, type RunSettings } from './run-sett
 import { addVaultOptions, airlockConfig, setUpVault, type VaultCliOptions } from './settings.js';
 import { checkConnectionSettings } from './connection-preflight.js';
 import { allTasks, hasDynamicIncludes, matchesStartAt } from '../playbook/task-refs.js';
+import { stopHeartbeats, unfinishedOperations } from '../modules/lib/leases.js';
+import { quote } from '../util/shell.js';
 
 export interface RunCliOptions extends Partial<VaultCliOptions> {
   inventory: string[];
@@ -54,6 +56,8 @@ export interface RunCliOptions extends Partial<VaultCliOptions> {
   rerun?: string;
   canary?: number;
   confirmBatches: boolean;
+  /** take over hosts whose operation lease another run holds (stack_operation) */
+  breakLease?: boolean;
   /** what ansible.cfg / ANSIBLE_* add (the CLI fills it in; tests may leave it out) */
   settings?: RunSettings;
 }
@@ -151,6 +155,10 @@ export async function runCommand(playbookArgs: string[], options: RunCliOptions,
   }
   const inventory = await loadInventory(inventorySources(options.inventory), { cwd });
   const extraVars = await parseExtraVars(options.extraVars, cwd);
+  if (options.breakLease === true) {
+    extraVars['airlock_break_lease'] = true;
+    process.stderr.write('[WARNING]: --break-lease: operations held by other runs will be taken over; make sure those runs are dead\n');
+  }
   const limit = await limitHosts(inventory, options, playbookArgs[0] as string);
   if (options.listHosts || options.listTasks || options.listTags) {
     stream.write(describePlaybooks(playbooks, inventory, { limit, hosts: options.listHosts, tasks: options.listTasks, tags: options.listTags }));
@@ -215,6 +223,8 @@ export async function runCommand(playbookArgs: string[], options: RunCliOptions,
       ...(options.confirmBatches ? { confirmBatch } : {}),
     };
     const outcome = await runPlaybooks(playbooks, inventory, deps, executorOptions);
+    stopHeartbeats();
+    stream.write(unfinishedOperationsNote(options.inventory));
     if (settings?.retryFiles !== undefined) await writeRetryFile(playbookPaths[0] as string, settings.retryFiles.saveDir, outcome.summaries, stream);
     return outcome.exitCode;
   } finally {
@@ -222,6 +232,17 @@ export async function runCommand(playbookArgs: string[], options: RunCliOptions,
     stopRedactingVault();
     await reporter.close();
   }
+}
+
+/** Per host this run leaves with an operation open: what state it is in, and the one command that restores it. */
+function unfinishedOperationsNote(inventories: string[]): string {
+  const left = unfinishedOperations();
+  if (left.length === 0) return '';
+  const inventoryArgs = inventories.map((i) => ` -i ${quote(i)}`).join('');
+  const lines = left.map(({ host, operation }) =>
+    `  ${host}: ${operation.operation} r${operation.from ?? '-'} -> r${operation.to} stopped at phase "${operation.phase}"; `
+    + `restore service: airlock rollback ${quote(host)}${inventoryArgs}`);
+  return `\nhosts left with an unfinished operation (airlock status shows them; the next install, update or rollback recovers them first):\n${lines.join('\n')}\n`;
 }
 
 /** retry_files_enabled: <save dir or the playbook's dir>/<playbook name>.retry, failed and unreachable hosts sorted. */
@@ -255,6 +276,7 @@ export function register(program: Command): void {
     .option('-v, --verbose', 'more output (repeat for more)', (_value: string, previous: number) => previous + 1, 0)
     .option('--start-at-task <name>', 'start at the first task with this name')
     .option('--syntax-check', 'load and validate the playbooks, run nothing', false)
+    .option('--break-lease', 'take over hosts whose operation lease another run holds (that run must be dead)', false)
     .option('--list-hosts', 'list the hosts each play would run on', false)
     .option('--list-tasks', 'list the tasks each play would run', false)
     .option('--list-tags', 'list the tags of each play', false)

@@ -1,5 +1,7 @@
 // `airlock status -i INV [-l LIMIT]`: per host, the live stack revision, the version of each component, how many of
-// its containers run, and the MISP address. Read-only. Exit 4 when a host could not be reached.
+// its containers run, the MISP address, and any operation open or left unfinished there. Read-only.
+// Exit 0: every selected host runs its live revision fully, with no open operation and no stray container;
+// 2: some host does not (degraded, no stack, or an unreadable record); 4: some host could not be reached.
 import type { Command } from 'commander';
 import { ConnectionPool } from '../connection/pool.js';
 import { loadInventory } from '../inventory/load.js';
@@ -37,7 +39,8 @@ export function register(program: Command): void {
       try {
         const rows = await stackStatuses(hosts, (host) => pool.get(host, inventory.hosts.get(host)?.vars ?? {}), options.project, Number(options.forks) || 50);
         process.stdout.write(options.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatStatusTable(rows)}\n`);
-        process.exitCode = rows.some((r) => r.state === 'unreachable') ? ExitCode.hostUnreachable : rows.some((r) => r.state === 'error') ? ExitCode.hostFailed : ExitCode.ok;
+        process.exitCode = rows.some((r) => r.state === 'unreachable') ? ExitCode.hostUnreachable
+          : rows.some((r) => r.state !== 'ok') ? ExitCode.hostFailed : ExitCode.ok;
       } finally {
         await pool.closeAll();
       }
