@@ -260,4 +260,53 @@ describe('real MISP stacks on a 3-host LXD lab (install, update, rollback)', fun
       expect(await onHost(other, 'lxc list --project misp --format csv -c n')).not.to.contain('-r3');
     }
   });
+
+  it('an update killed mid-way is reported by status and undone by the re-run, rows kept; a second update meanwhile is refused', async () => {
+    const canary = lab.hosts[0]?.name ?? '';
+    const before = await status();
+    const liveBefore = before.get(canary)?.revision ?? 0;
+    await mispApi(canary, 'POST', '/events/add', { Event: { info: `written on ${canary} before the killed update`, distribution: 0, threat_level_id: 4, analysis: 0 } });
+    const vars = JSON.stringify({ misp_bundle: bundles.bundles.v3, misp_bundle_trusted_keys: [bundles.publicKey], misp_hosts: 'lxd' });
+    const started = performance.now();
+    const first = execa('node', [BIN, 'run', join(PLAYBOOKS, 'update.yml'), '-i', lab.inventoryPath, '-l', canary, '-e', vars, '--output', 'plain'],
+      { cwd: work, reject: false, env: { CI: 'true', AIRLOCK_CREDENTIALS_DIR: credentialsDir } });
+    // wait until the update has built part of the new revision: the worst instant to lose the controller
+    const recordPath = '/var/lib/airlock/stacks/misp.operation.json';
+    let phase = '';
+    for (let i = 0; i < 600 && !['launched', 'data carried', 'configured'].includes(phase); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const text = await onHost(canary, `cat ${recordPath} 2>/dev/null || true`);
+      phase = text === '' ? '' : (JSON.parse(text) as { phase: string }).phase;
+    }
+    expect(phase, 'the update reached a phase that changed the host').to.be.oneOf(['launched', 'data carried', 'configured']);
+
+    // a second update on the same host while the first holds it: refused, naming the holder, within seconds
+    const secondStarted = performance.now();
+    const second = await airlock(['run', join(PLAYBOOKS, 'update.yml'), '-i', lab.inventoryPath, '-l', canary, '-e', vars, '--output', 'plain']);
+    timings['concurrent update refused'] = Math.round((performance.now() - secondStarted) / 100) / 10;
+    expect(second.exitCode, second.stdout.slice(-2000)).to.equal(2);
+    expect(second.stdout).to.match(/another operation holds .*IN PROGRESS update r\d+ -> r\d+/);
+    expect(timings['concurrent update refused']).to.be.lessThan(60);
+
+    first.kill('SIGKILL');
+    await first;
+    const killedAt = JSON.parse(await onHost(canary, `cat ${recordPath}`)) as { phase: string };
+    const shown = await airlock(['status', '-i', lab.inventoryPath, '-l', canary]);
+    expect(shown.exitCode, 'status exits non-zero on an interrupted update').to.equal(2);
+    expect(shown.stdout).to.contain(`${canary}: INTERRUPTED update r${liveBefore} -> r${liveBefore + 1} at "${killedAt.phase}"`);
+    expect(shown.stdout).to.contain(`restore service: airlock rollback ${canary}`);
+
+    const rerun = await play('update.yml', 'v3', ['-l', canary]);
+    timings['killed update: interrupted + re-run'] = Math.round((performance.now() - started) / 100) / 10;
+    expect(rerun.exitCode, rerun.stdout.slice(-3000)).to.equal(0);
+    expect(rerun.stdout).to.match(/remove the half-built revision, stop any other one/);
+    const after = await status();
+    expect(after.get(canary)?.revision).to.equal(liveBefore + 1);
+    expect(after.get(canary)?.bundleVersion).to.equal('v3');
+    expect(after.get(canary)?.stray).to.deep.equal([]);
+    await expectDataOf(canary);
+    const events = await mispApi<Array<{ Event?: { info: string }; info?: string }>>(canary, 'GET', '/events/index');
+    expect(events.map((e) => e.Event?.info ?? e.info)).to.include(`written on ${canary} before the killed update`);
+    expect(await onHost(canary, `test -e ${recordPath} && echo open || echo none`)).to.equal('none');
+  });
 });
