@@ -1,4 +1,4 @@
-// Applying a task's outcome to a host: register, set_fact / gathered facts, handler notifications, the per-host
+// Applying a task's outcome to a host: register, set_fact / include_vars / gathered facts, handler notifications, the per-host
 // summary (counted the way Ansible's recap counts), and the task_result event.
 import { toUnsafe } from '../util/unsafe.js';
 import type { Vars } from '../inventory/types.js';
@@ -18,6 +18,7 @@ export function applyOutcome(rt: PlayRuntime, task: ActionTask, host: HostState,
   // what a host sent back is data: a "{{" in a command's stdout must never be rendered later (Ansible's unsafe)
   const registered = toUnsafe(outcome.registered) as Vars;
   if (task.register) host.setFacts[task.register] = registered;
+  Object.assign(host.includedVars, outcome.includedVars); // controller files' values: plain, templated when used
   Object.assign(host.setFacts, outcome.facts); // set_fact's values: already unsafe where built from host data
   if (Object.keys(outcome.gatheredFacts).length > 0) addGatheredFacts(host, outcome.gatheredFacts);
   if (outcome.status === 'changed' || (outcome.status === 'ignored' && outcome.registered['changed'] === true)) {

@@ -75,7 +75,7 @@ function truthy(rt: PlayRuntime, value: boolean | string | undefined, vars: Vars
 }
 
 /** Resolve a controller-side file as Ansible does: role files/ or templates/, the task file's dir, the playbook dir. */
-function findFileFor(rt: PlayRuntime, task: ActionTask, path: string, kind: 'files' | 'templates'): string {
+function findFileFor(rt: PlayRuntime, task: ActionTask, path: string, kind: 'files' | 'templates' | 'vars'): string {
   if (isAbsolute(path)) return path;
   const taskDir = dirname(task.source.file);
   const candidates = [
@@ -123,6 +123,13 @@ function fromModuleResult(result: ModuleResult): ItemOutcome {
   if (result.diff !== undefined) outcome.diff = result.diff;
   if (result.data !== undefined) outcome.data = result.data;
   return outcome;
+}
+
+/** The variables one item sets for the items after it: set_fact's facts, include_vars' variables. */
+function variablesSetBy(module: ModuleDefinition, outcome: ItemOutcome): Vars {
+  const facts = (outcome.data?.['facts'] as Vars | undefined) ?? {};
+  if (module.factsAreVariables !== true) return facts;
+  return { ...((outcome.data?.['ansible_facts'] as Vars | undefined) ?? {}), ...facts };
 }
 
 function failure(msg: string): ItemOutcome {
@@ -345,7 +352,7 @@ export async function executeAction(rt: PlayRuntime, task: ActionTask, host: Hos
         const outcome = await runItem({ rt, task, host, frame, module }, itemVars);
         loopItems.push({ item, loopVar, index, indexVar, outcome });
         if (outcome.unreachable !== undefined) break;
-        if (!outcome.failed && !outcome.skipped) Object.assign(loopFacts, (outcome.data?.['facts'] as Vars | undefined) ?? {});
+        if (!outcome.failed && !outcome.skipped) Object.assign(loopFacts, variablesSetBy(module, outcome));
       }
       items = loopItems.map((entry) => entry.outcome);
       registered = registeredLoop(loopItems);
@@ -357,13 +364,15 @@ export async function executeAction(rt: PlayRuntime, task: ActionTask, host: Hos
   const status = statusOf(rt, task, frame, items, registered, vars);
   const facts: Vars = {};
   const gatheredFacts: Vars = {};
+  const includedVars: Vars = {};
   for (const item of items) {
     if (item.failed || item.skipped || item.unreachable !== undefined) continue;
     Object.assign(facts, (item.data?.['facts'] as Vars | undefined) ?? {});
-    Object.assign(gatheredFacts, (item.data?.['ansible_facts'] as Vars | undefined) ?? {});
+    const returnedFacts = (item.data?.['ansible_facts'] as Vars | undefined) ?? {};
+    Object.assign(module?.factsAreVariables === true ? includedVars : gatheredFacts, returnedFacts);
   }
   const result = buildResult(rt, task, host, vars, status, items, registered, loopItems, startedAt, performance.now() - t0, frame);
-  return { outcome: { status, registered, items, facts, gatheredFacts }, result };
+  return { outcome: { status, registered, items, facts, gatheredFacts, includedVars }, result };
 }
 
 function buildResult(
