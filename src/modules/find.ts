@@ -6,7 +6,7 @@
 import { PythonRegexError, pythonRegExp } from '../util/python-re.js';
 import { joinCommand, sh } from '../util/shell.js';
 import { exec, failOnArgError, ModuleArgError, optionalBool, optionalNumber, optionalString } from './lib/common.js';
-import { fnmatch } from './lib/fnmatch.js';
+import { fnmatch } from '../util/fnmatch.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from './lib/types.js';
 
 export type FindFileType = 'any' | 'directory' | 'file' | 'link';

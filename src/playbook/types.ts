@@ -79,8 +79,10 @@ export interface TaskCommon {
   runOnce: boolean;
   throttle: number | undefined;
   environment: Record<string, string>;
-  /** raw loop expression or list (`loop:` or `with_items:`), templated per host */
+  /** raw loop expression or list (`loop:` or `with_items:`), or the terms of `with_<lookup>`, templated per host */
   loop: unknown;
+  /** `with_dict:`, `with_nested:`...: the lookup plugin that makes the loop's list from `loop` (its terms) */
+  loopLookup: string | undefined;
   loopControl: { loopVar: string; indexVar: string | undefined; label: string | undefined; pause: number | undefined };
   role: RoleContext | undefined;
   source: SourceLocation;

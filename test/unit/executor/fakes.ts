@@ -176,7 +176,7 @@ function common(overrides: Partial<TaskCommon>): TaskCommon {
   return {
     name: undefined, when: [], tags: [], vars: {}, become: undefined, becomeUser: undefined, ignoreErrors: false,
     ignoreUnreachable: false, noLog: false, checkMode: undefined, delegateTo: undefined, runOnce: false, throttle: undefined,
-    environment: {}, loop: undefined, loopControl: { loopVar: 'item', indexVar: undefined, label: undefined, pause: undefined },
+    environment: {}, loop: undefined, loopLookup: undefined, loopControl: { loopVar: 'item', indexVar: undefined, label: undefined, pause: undefined },
     role: undefined, source: SOURCE, ...overrides,
   };
 }
