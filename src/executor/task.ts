@@ -207,7 +207,7 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
   }
   const become = task.become ?? frame.inherited.become ?? varBecome ?? rt.play.become;
   const becomeUser = task.becomeUser ?? frame.inherited.becomeUser ?? varBecomeUser ?? rt.play.becomeUser ?? 'root';
-  const check = task.checkMode ?? frame.inherited.checkMode ?? rt.options.check;
+  const check = task.checkMode ?? frame.inherited.checkMode ?? rt.play.checkMode ?? rt.options.check;
   let conn: Connection;
   try {
     conn = await connectionFor(rt, module, host, delegateTo, vars);

@@ -102,6 +102,7 @@ const playSchema = {
     environment,
     tags: stringList,
     force_handlers: { type: 'boolean' },
+    check_mode: { type: 'boolean' },
     canary_group: { type: 'string' },
     batch_pause: { type: 'number', minimum: 0 },
     batch_gate: { type: 'array' },

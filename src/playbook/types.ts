@@ -27,6 +27,8 @@ export interface Play {
   gatherFacts: boolean;
   become: boolean;
   becomeUser: string | undefined;
+  /** play-level `check_mode:`: overrides --check for the play's tasks unless a block or task says otherwise */
+  checkMode: boolean | undefined;
   strategy: 'linear' | 'free';
   serial: SerialSpec | undefined;
   maxFailPercentage: number | undefined;

@@ -202,7 +202,7 @@ export function handler(name: string, command: string, listen: string[] = []): H
 
 export function play(overrides: Partial<Play>): Play {
   return {
-    name: 'test play', hosts: 'all', vars: {}, varsFiles: [], gatherFacts: false, become: false, becomeUser: undefined,
+    name: 'test play', hosts: 'all', vars: {}, varsFiles: [], gatherFacts: false, become: false, becomeUser: undefined, checkMode: undefined,
     strategy: 'linear', serial: undefined, maxFailPercentage: undefined, anyErrorsFatal: false, order: 'inventory',
     canaryGroup: 'canary', batchPause: undefined, batchGate: [], forceHandlers: false, environment: {}, tags: [],
     preTasks: [], tasks: [], postTasks: [], handlers: [], baseDir: '/fake', source: SOURCE, ...overrides,
