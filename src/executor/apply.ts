@@ -29,6 +29,13 @@ export function applyOutcome(rt: PlayRuntime, task: ActionTask, host: HostState,
     // a failure inside a block that has a rescue section is reported and counted as Ansible's `rescued`
     const reported: TaskResult = outcome.status === 'failed' && frame.inRescuableBlock ? { ...result, status: 'rescued' } : result;
     countInto(host.summary, reported);
+    // a module's warnings, once per item, before the result line as Ansible prints them ([WARNING]: text, no host);
+    // what a host sent may be in them, so control characters go before they reach a terminal
+    for (const item of outcome.items) {
+      for (const text of item.warnings ?? []) {
+        rt.deps.emit({ type: 'message', level: 'warning', text: text.trimEnd().replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?'), at: new Date().toISOString() });
+      }
+    }
     rt.deps.emit({ type: 'task_result', result: reported });
   }
   if (outcome.status === 'unreachable') {

@@ -121,6 +121,7 @@ function fromModuleResult(result: ModuleResult): ItemOutcome {
   if (result.stdout !== undefined) outcome.stdout = result.stdout;
   if (result.stderr !== undefined) outcome.stderr = result.stderr;
   if (result.diff !== undefined) outcome.diff = result.diff;
+  if (result.warnings !== undefined) outcome.warnings = result.warnings.map(String);
   if (result.data !== undefined) outcome.data = result.data;
   return outcome;
 }

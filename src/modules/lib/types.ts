@@ -47,6 +47,8 @@ export interface ModuleResult {
   stdout?: string;
   stderr?: string;
   diff?: TaskDiff[];
+  /** Ansible's `warnings`: kept in the registered result and shown to the operator as [WARNING] lines */
+  warnings?: string[];
   /**
    * extra return values, merged into the registered variable (e.g. `stat`, `ansible_facts`). Keys the executor acts on:
    * - `ansible_facts` (setup): merged into the host's facts, visible as variables.
