@@ -12,7 +12,7 @@ import type { TaskResult } from '../types/result.js';
 function internalFailure(task: ActionTask, host: HostState, label: string, error: unknown): { outcome: ActionOutcome; result: TaskResult } {
   const msg = `internal error: ${errorMessage(error)}`;
   return {
-    outcome: { status: 'failed', registered: { changed: false, failed: true, msg }, items: [], facts: {}, gatheredFacts: {} },
+    outcome: { status: 'failed', registered: { changed: false, failed: true, msg }, items: [], facts: {}, gatheredFacts: {}, includedVars: {} },
     result: { host: host.name, task: label, action: task.module, status: 'failed', changed: false, msg, startedAt: new Date().toISOString(), durationMs: 0 },
   };
 }

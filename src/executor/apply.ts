@@ -1,4 +1,4 @@
-// Applying a task's outcome to a host: register, set_fact / gathered facts, handler notifications, the per-host
+// Applying a task's outcome to a host: register, set_fact / include_vars / gathered facts, handler notifications, the per-host
 // summary (counted the way Ansible's recap counts), and the task_result event.
 import { toUnsafe } from '../util/unsafe.js';
 import type { Vars } from '../inventory/types.js';
@@ -18,6 +18,7 @@ export function applyOutcome(rt: PlayRuntime, task: ActionTask, host: HostState,
   // what a host sent back is data: a "{{" in a command's stdout must never be rendered later (Ansible's unsafe)
   const registered = toUnsafe(outcome.registered) as Vars;
   if (task.register) host.setFacts[task.register] = registered;
+  Object.assign(host.includedVars, outcome.includedVars); // controller files' values: plain, templated when used
   Object.assign(host.setFacts, outcome.facts); // set_fact's values: already unsafe where built from host data
   if (Object.keys(outcome.gatheredFacts).length > 0) addGatheredFacts(host, outcome.gatheredFacts);
   if (outcome.status === 'changed' || (outcome.status === 'ignored' && outcome.registered['changed'] === true)) {
@@ -28,6 +29,13 @@ export function applyOutcome(rt: PlayRuntime, task: ActionTask, host: HostState,
     // a failure inside a block that has a rescue section is reported and counted as Ansible's `rescued`
     const reported: TaskResult = outcome.status === 'failed' && frame.inRescuableBlock ? { ...result, status: 'rescued' } : result;
     countInto(host.summary, reported);
+    // a module's warnings, once per item, before the result line as Ansible prints them ([WARNING]: text, no host);
+    // what a host sent may be in them, so control characters go before they reach a terminal
+    for (const item of outcome.items) {
+      for (const text of item.warnings ?? []) {
+        rt.deps.emit({ type: 'message', level: 'warning', text: text.trimEnd().replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?'), at: new Date().toISOString() });
+      }
+    }
     rt.deps.emit({ type: 'task_result', result: reported });
   }
   if (outcome.status === 'unreachable') {

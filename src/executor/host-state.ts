@@ -12,6 +12,8 @@ export interface HostState {
   groups: string[];
   /** gathered facts: `ansible_facts` plus the same facts injected as top-level `ansible_*` variables */
   facts: Vars;
+  /** include_vars' variables (their own precedence level, just below set_fact) */
+  includedVars: Vars;
   /** set_fact results and registered variables (one precedence level in Ansible) */
   setFacts: Vars;
   status: HostStatus;
@@ -30,6 +32,7 @@ export function newHostState(host: InventoryHost): HostState {
     inventoryVars: host.vars,
     groups: host.groups,
     facts: {},
+    includedVars: {},
     setFacts: {},
     status: 'active',
     notified: new Set(),

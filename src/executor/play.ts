@@ -31,7 +31,7 @@ export function syntheticTask(play: Play, module: string, name: string, args: Re
     kind: 'action', module, name, args, register: undefined, notify: [], failedWhen: undefined, changedWhen: undefined,
     until: undefined, retries: undefined, delay: undefined, when: [], tags: ['always'], vars: {}, become: undefined,
     becomeUser: undefined, ignoreErrors: false, ignoreUnreachable: false, noLog: false, checkMode: false, delegateTo: undefined,
-    runOnce: false, throttle: undefined, environment: {}, loop: undefined,
+    runOnce: false, throttle: undefined, environment: {}, loop: undefined, loopLookup: undefined,
     loopControl: { loopVar: 'item', indexVar: undefined, label: undefined, pause: undefined }, role: undefined, source: play.source,
   };
 }

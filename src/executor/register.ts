@@ -15,6 +15,7 @@ export interface ItemOutcome {
   stdout?: string;
   stderr?: string;
   diff?: TaskDiff[];
+  warnings?: string[];
   data?: Record<string, unknown>;
   attempts?: number;
   skipReason?: string;
@@ -44,6 +45,7 @@ export function registeredItem(outcome: ItemOutcome): Vars {
     shape['stderr_lines'] = lines(outcome.stderr);
   }
   if (outcome.diff !== undefined) shape['diff'] = outcome.diff;
+  if (outcome.warnings !== undefined && outcome.warnings.length > 0) shape['warnings'] = outcome.warnings;
   if (outcome.attempts !== undefined) shape['attempts'] = outcome.attempts;
   return shape;
 }

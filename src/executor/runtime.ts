@@ -52,6 +52,8 @@ export interface ActionOutcome {
   items: ItemOutcome[];
   facts: Vars;
   gatheredFacts: Vars;
+  /** include_vars' variables, stored at their own precedence */
+  includedVars: Vars;
 }
 
 /** Counts task starts through the run, so that every start of a task has an id of its own (TaskResult.taskId). */

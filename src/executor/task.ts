@@ -75,7 +75,7 @@ function truthy(rt: PlayRuntime, value: boolean | string | undefined, vars: Vars
 }
 
 /** Resolve a controller-side file as Ansible does: role files/ or templates/, the task file's dir, the playbook dir. */
-function findFileFor(rt: PlayRuntime, task: ActionTask, path: string, kind: 'files' | 'templates'): string {
+function findFileFor(rt: PlayRuntime, task: ActionTask, path: string, kind: 'files' | 'templates' | 'vars'): string {
   if (isAbsolute(path)) return path;
   const taskDir = dirname(task.source.file);
   const candidates = [
@@ -121,8 +121,16 @@ function fromModuleResult(result: ModuleResult): ItemOutcome {
   if (result.stdout !== undefined) outcome.stdout = result.stdout;
   if (result.stderr !== undefined) outcome.stderr = result.stderr;
   if (result.diff !== undefined) outcome.diff = result.diff;
+  if (result.warnings !== undefined) outcome.warnings = result.warnings.map(String);
   if (result.data !== undefined) outcome.data = result.data;
   return outcome;
+}
+
+/** The variables one item sets for the items after it: set_fact's facts, include_vars' variables. */
+function variablesSetBy(module: ModuleDefinition, outcome: ItemOutcome): Vars {
+  const facts = (outcome.data?.['facts'] as Vars | undefined) ?? {};
+  if (module.factsAreVariables !== true) return facts;
+  return { ...((outcome.data?.['ansible_facts'] as Vars | undefined) ?? {}), ...facts };
 }
 
 function failure(msg: string): ItemOutcome {
@@ -200,7 +208,7 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
   }
   const become = task.become ?? frame.inherited.become ?? varBecome ?? rt.play.become;
   const becomeUser = task.becomeUser ?? frame.inherited.becomeUser ?? varBecomeUser ?? rt.play.becomeUser ?? 'root';
-  const check = task.checkMode ?? frame.inherited.checkMode ?? rt.options.check;
+  const check = task.checkMode ?? frame.inherited.checkMode ?? rt.play.checkMode ?? rt.options.check;
   let conn: Connection;
   try {
     conn = await connectionFor(rt, module, host, delegateTo, vars);
@@ -321,7 +329,7 @@ export async function executeAction(rt: PlayRuntime, task: ActionTask, host: Hos
   } else {
     let list: unknown;
     try {
-      list = renderLoopList(rt.deps.templater, task.loop, vars);
+      list = renderLoopList(rt.deps.templater, task, vars);
     } catch (error) {
       // Ansible checks `when` first when the loop itself cannot be rendered (e.g. `loop: "{{ x }}"` with `when: x is defined`)
       let skip: string | undefined;
@@ -346,7 +354,7 @@ export async function executeAction(rt: PlayRuntime, task: ActionTask, host: Hos
         const outcome = await runItem({ rt, task, host, frame, module }, itemVars);
         loopItems.push({ item, loopVar, index, indexVar, outcome });
         if (outcome.unreachable !== undefined) break;
-        if (!outcome.failed && !outcome.skipped) Object.assign(loopFacts, (outcome.data?.['facts'] as Vars | undefined) ?? {});
+        if (!outcome.failed && !outcome.skipped) Object.assign(loopFacts, variablesSetBy(module, outcome));
       }
       items = loopItems.map((entry) => entry.outcome);
       registered = registeredLoop(loopItems);
@@ -358,13 +366,15 @@ export async function executeAction(rt: PlayRuntime, task: ActionTask, host: Hos
   const status = statusOf(rt, task, frame, items, registered, vars);
   const facts: Vars = {};
   const gatheredFacts: Vars = {};
+  const includedVars: Vars = {};
   for (const item of items) {
     if (item.failed || item.skipped || item.unreachable !== undefined) continue;
     Object.assign(facts, (item.data?.['facts'] as Vars | undefined) ?? {});
-    Object.assign(gatheredFacts, (item.data?.['ansible_facts'] as Vars | undefined) ?? {});
+    const returnedFacts = (item.data?.['ansible_facts'] as Vars | undefined) ?? {};
+    Object.assign(module?.factsAreVariables === true ? includedVars : gatheredFacts, returnedFacts);
   }
   const result = buildResult(rt, task, host, vars, status, items, registered, loopItems, startedAt, performance.now() - t0, frame);
-  return { outcome: { status, registered, items, facts, gatheredFacts }, result };
+  return { outcome: { status, registered, items, facts, gatheredFacts, includedVars }, result };
 }
 
 function buildResult(

@@ -1,6 +1,7 @@
 // The variables one task sees on one host, merged at Ansible's precedence (lowest first):
 //   role defaults < inventory (group/host vars, already merged by the inventory) < gathered facts < play vars
-//   < vars_files < role vars < block vars < task vars < include params < set_fact/registered < extra vars.
+//   < vars_files < role vars < block vars < task vars < include params < include_vars < set_fact/registered
+//   < extra vars.
 // Merging is shallow (Ansible's default hash_behaviour=replace). Values stay untemplated: the templater resolves
 // them lazily on access, so `b: "{{ a }}-x"` sees whichever `a` wins here.
 import type { Inventory, Vars } from '../inventory/types.js';
@@ -17,13 +18,14 @@ export interface VariableLayers {
   blockVars: Vars;
   taskVars: Vars;
   includeParams: Vars;
+  includedVars: Vars;
   setFacts: Vars;
   extraVars: Vars;
 }
 
 /** The precedence order, lowest first; exported so that the unit test's table is the documentation. */
 export const PRECEDENCE: ReadonlyArray<keyof VariableLayers> = [
-  'roleDefaults', 'inventory', 'facts', 'playVars', 'varsFiles', 'roleVars', 'blockVars', 'taskVars', 'includeParams', 'setFacts', 'extraVars',
+  'roleDefaults', 'inventory', 'facts', 'playVars', 'varsFiles', 'roleVars', 'blockVars', 'taskVars', 'includeParams', 'includedVars', 'setFacts', 'extraVars',
 ];
 
 export function mergeLayers(layers: Partial<VariableLayers>): Vars {
@@ -78,7 +80,7 @@ function hostMagic(run: RunScope, host: HostState): Vars {
 
 /** What `hostvars[h]` shows: everything known about h that does not depend on the current play or task. */
 function hostVarsFor(run: RunScope, host: HostState): Vars {
-  return { ...host.inventoryVars, ...host.facts, ...host.setFacts, ...run.extraVars, ...hostMagic(run, host) };
+  return { ...host.inventoryVars, ...host.facts, ...host.includedVars, ...host.setFacts, ...run.extraVars, ...hostMagic(run, host) };
 }
 
 /** `hostvars`, computed per host only when a template looks a host up (thousands of hosts x tasks otherwise). */
@@ -124,6 +126,7 @@ export function taskVariables(run: RunScope, play: PlayScope, host: HostState, t
     blockVars: task.blockVars,
     taskVars: task.taskVars,
     includeParams: task.includeParams,
+    includedVars: host.includedVars,
     setFacts: host.setFacts,
   });
   const batch = play.batchHosts();

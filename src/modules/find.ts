@@ -6,7 +6,7 @@
 import { PythonRegexError, pythonRegExp } from '../util/python-re.js';
 import { joinCommand, sh } from '../util/shell.js';
 import { exec, failOnArgError, ModuleArgError, optionalBool, optionalNumber, optionalString } from './lib/common.js';
-import { fnmatch } from './lib/fnmatch.js';
+import { fnmatch } from '../util/fnmatch.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from './lib/types.js';
 
 export type FindFileType = 'any' | 'directory' | 'file' | 'link';
@@ -367,6 +367,8 @@ export const findFilesModule: ModuleDefinition = {
       return {
         changed: false,
         msg: complete ? 'All paths examined' : 'Not all paths examined, check warnings for details',
+        // Ansible's module.warn() text for each path it could not walk
+        warnings: Object.entries(listing.skipped).map(([path, reason]) => `Skipped '${path}' path due to this access issue: ${reason}\n`),
         data: { files, matched: files.length, examined: examinedCount(listing), skipped_paths: listing.skipped },
       };
     }),

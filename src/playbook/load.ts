@@ -243,6 +243,7 @@ async function normalizePlay(raw: unknown, source: YamlSource, at: YamlPath, ses
     batchPause: typeof raw.batch_pause === 'number' ? raw.batch_pause : undefined,
     batchGate,
     forceHandlers: raw.force_handlers === true,
+    checkMode: typeof raw.check_mode === 'boolean' ? raw.check_mode : undefined,
     environment: toEnvironment(raw.environment, source, [...at, 'environment']),
     tags: playTags,
     preTasks,

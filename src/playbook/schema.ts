@@ -7,6 +7,12 @@ import { didYouMean } from './suggest.js';
 import { containsTemplate } from '../template/index.js';
 import type { YamlPath, YamlSource } from '../parsing/yaml-source.js';
 
+/** The `with_<lookup>` loops airlock has besides with_items/with_list (src/template/lookups.ts, globals.ts). */
+export const WITH_LOOKUPS = ['dict', 'together', 'nested', 'subelements', 'sequence', 'fileglob', 'first_found', 'file', 'env', 'vars'] as const;
+
+/** Every loop keyword: only one may be on a task. */
+export const LOOP_KEYWORDS: readonly string[] = ['loop', 'with_items', 'with_list', ...WITH_LOOKUPS.map((plugin) => `with_${plugin}`)];
+
 const stringList = { oneOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'number'] } }] };
 const condition = { oneOf: [{ type: ['string', 'boolean', 'number'] }, { type: 'array', items: { type: ['string', 'boolean', 'number'] } }] };
 const boolOrTemplate = { type: ['boolean', 'string'] };
@@ -35,6 +41,7 @@ export const taskKeywordSchemas: Record<string, object> = {
   loop: { type: ['array', 'string'] },
   with_items: {},
   with_list: {},
+  ...Object.fromEntries(WITH_LOOKUPS.map((plugin) => [`with_${plugin}`, {}])),
   loop_control: {
     type: 'object',
     properties: {
@@ -95,6 +102,7 @@ const playSchema = {
     environment,
     tags: stringList,
     force_handlers: { type: 'boolean' },
+    check_mode: { type: 'boolean' },
     canary_group: { type: 'string' },
     batch_pause: { type: 'number', minimum: 0 },
     batch_gate: { type: 'array' },

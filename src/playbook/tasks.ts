@@ -5,7 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Vars } from '../inventory/types.js';
 import type { ModuleDefinition } from '../modules/lib/types.js';
 import type { ActionTask, BlockTask, Handler, RoleContext, Task, TaskCommon } from './types.js';
-import { actionKeywordSchemas, blockKeywordSchemas, taskKeywordSchemas, validateModuleArgs, validateSchema } from './schema.js';
+import { actionKeywordSchemas, blockKeywordSchemas, LOOP_KEYWORDS, taskKeywordSchemas, validateModuleArgs, validateSchema } from './schema.js';
 import { closest } from './suggest.js';
 import { isTemplated } from '../template/index.js';
 import { splitKeyValueArgs, toConditions, toEnvironment, toOptionalInt, toOptionalNumberOrTemplate, toStringList, toTagList } from './task-values.js';
@@ -208,8 +208,11 @@ function splitFreeForm(text: string, module: ModuleDefinition): Record<string, u
 
 function commonFields(raw: Record<string, unknown>, at: YamlPath, place: TaskPlace): TaskCommon {
   const { source, inherited } = place;
-  const loopRaw = raw.loop ?? raw.with_list ?? (raw.with_items === undefined ? undefined : flattenOnce(raw.with_items));
-  const loops = ['loop', 'with_items', 'with_list'].filter((k) => k in raw);
+  const loops = LOOP_KEYWORDS.filter((k) => k in raw);
+  // with_<lookup> keeps its terms raw: they are templated per host, then the lookup makes the list (Ansible's order)
+  const lookupKey = loops.find((k) => k.startsWith('with_') && k !== 'with_items' && k !== 'with_list');
+  const loopRaw = lookupKey !== undefined ? raw[lookupKey]
+    : raw.loop ?? raw.with_list ?? (raw.with_items === undefined ? undefined : flattenOnce(raw.with_items));
   if (loops.length > 1) throw source.error([...at, loops[1] ?? ''], `only one of ${loops.join(', ')} may be used in a task`, true);
   if (typeof raw.loop === 'string' && !isTemplated(raw.loop)) {
     throw source.error([...at, 'loop'], `'loop' needs a list or a template that renders to one, got the plain string '${raw.loop}' (Ansible fails on it at run time)`);
@@ -231,6 +234,7 @@ function commonFields(raw: Record<string, unknown>, at: YamlPath, place: TaskPla
     throttle: typeof raw.throttle === 'number' ? raw.throttle : undefined,
     environment: toEnvironment(raw.environment, source, [...at, 'environment']),
     loop: loopRaw,
+    loopLookup: lookupKey?.slice('with_'.length),
     loopControl: {
       loopVar: typeof control.loop_var === 'string' ? control.loop_var : 'item',
       indexVar: typeof control.index_var === 'string' ? control.index_var : undefined,
@@ -292,7 +296,7 @@ async function normalizeInclude(
     if (file === undefined || file.trim() === '') throw source.error(valueAt, `'${action}' in task '${taskName}' needs a file name`);
     if (action === 'import_tasks') {
       if (isTemplated(file)) throw source.error(valueAt, `'import_tasks' is static: its file name cannot be templated ('${file}'); use include_tasks`);
-      for (const key of ['loop', 'with_items', 'with_list']) {
+      for (const key of LOOP_KEYWORDS) {
         if (key in raw) throw source.error([...at, key], `'import_tasks' cannot loop; use include_tasks`, true);
       }
       const inherited: Inherited = { tags: common.tags, when: common.when, vars: common.vars };

@@ -27,6 +27,8 @@ export interface Play {
   gatherFacts: boolean;
   become: boolean;
   becomeUser: string | undefined;
+  /** play-level `check_mode:`: overrides --check for the play's tasks unless a block or task says otherwise */
+  checkMode: boolean | undefined;
   strategy: 'linear' | 'free';
   serial: SerialSpec | undefined;
   maxFailPercentage: number | undefined;
@@ -79,8 +81,10 @@ export interface TaskCommon {
   runOnce: boolean;
   throttle: number | undefined;
   environment: Record<string, string>;
-  /** raw loop expression or list (`loop:` or `with_items:`), templated per host */
+  /** raw loop expression or list (`loop:` or `with_items:`), or the terms of `with_<lookup>`, templated per host */
   loop: unknown;
+  /** `with_dict:`, `with_nested:`...: the lookup plugin that makes the loop's list from `loop` (its terms) */
+  loopLookup: string | undefined;
   loopControl: { loopVar: string; indexVar: string | undefined; label: string | undefined; pause: number | undefined };
   role: RoleContext | undefined;
   source: SourceLocation;

@@ -15,6 +15,20 @@ export function taskLabel(result: Pick<TaskResult, 'task' | 'role'>): string {
   return result.role ? `${result.role} : ${result.task}` : result.task;
 }
 
+/** Python's textwrap.wrap(text, width) joined by newlines: words moved to the next line, over-long words kept whole. */
+export function wrapText(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines.join('\n');
+}
+
 /** How a loop item is shown: strings as they are, anything else as compact JSON. */
 export function itemLabel(item: unknown): string {
   if (typeof item === 'string') return item;

@@ -6,7 +6,7 @@ import type { TaskResult } from '../types/result.js';
 import { RunCollector } from './collect.js';
 import { Redactor } from './redact.js';
 import { formatRecap } from './recap.js';
-import { ansibleJson, debugPayload, failureText, header, hostList, indent, itemLabel, tailExcerpt, taskLabel, truncateBytes } from './format.js';
+import { ansibleJson, debugPayload, failureText, header, hostList, indent, itemLabel, tailExcerpt, taskLabel, truncateBytes, wrapText } from './format.js';
 
 export interface PlainReporterOptions {
   stream: NodeJS.WritableStream;
@@ -233,7 +233,8 @@ export class PlainReporter implements Reporter {
 
   private messageLine(level: 'info' | 'warning' | 'error', text: string, host: string | undefined): string {
     const where = host ? ` [${host}]` : '';
-    if (level === 'warning') return `[WARNING]${where}: ${text}\n`;
+    // Ansible's own shape, wrapped as its display.warning wraps (textwrap at 79 columns off a terminal)
+    if (level === 'warning') return host ? `[WARNING]${where}: ${text}\n` : `${wrapText(`[WARNING]: ${text}`, 79)}\n`;
     if (level === 'error') return `ERROR!${where} ${text}\n`;
     return `${host ? `[${host}] ` : ''}${text}\n`;
   }

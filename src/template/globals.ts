@@ -1,10 +1,12 @@
-// Functions every template can call: lookup()/query() for 'env', 'file', 'vars', 'items'/'list', `omit`, and
+// Functions every template can call: lookup()/query() for 'env', 'file', 'vars', 'items'/'list' (and the loop
+// lookups of lookups.ts), `omit`, and
 // Jinja's range/cycler/joiner (bounded, and exposing nothing but callables the sandbox allows).
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { decryptFileText } from '../vault/session.js';
 import { argument, splitArgs } from './args.js';
 import type { VariableScope } from './runtime.js';
+import { loopLookup } from './lookups.js';
 import { allowCall } from './sandbox.js';
 
 /** The longest list range() makes: `range(10**9)` is an error, not a workstation out of memory. */
@@ -51,7 +53,7 @@ function readLookupFile(path: string, scope: VariableScope | undefined): string 
   throw new Error(`lookup('file'): could not find or read '${path}' (searched ${candidates.join(', ')})`);
 }
 
-function runLookup(plugin: string, terms: unknown[], scope: VariableScope | undefined): unknown[] {
+export function runLookup(plugin: string, terms: unknown[], scope: VariableScope | undefined): unknown[] {
   switch (plugin) {
     // What the environment and files say is data, as Ansible's lookups return it (unsafe): a file fetched from a
     // host, or a variable someone exported, is never rendered as a template afterwards.
@@ -75,8 +77,12 @@ function runLookup(plugin: string, terms: unknown[], scope: VariableScope | unde
     case 'ansible.builtin.items':
     case 'ansible.builtin.list':
       return terms.flatMap((term) => (Array.isArray(term) ? term : [term]));
-    default:
-      throw new Error(`lookup plugin '${plugin}' is not supported by airlock (supported: env, file, vars, items, list)`);
+    default: {
+      const places = { rolePath: scopeString(scope, 'role_path'), playbookDir: scopeString(scope, 'playbook_dir') };
+      const list = loopLookup(plugin, terms, places);
+      if (list !== undefined) return list;
+      throw new Error(`lookup plugin '${plugin}' is not supported by airlock (supported: env, file, vars, items, list, dict, together, nested, subelements, sequence, fileglob, first_found)`);
+    }
   }
 }
 

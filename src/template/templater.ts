@@ -18,7 +18,7 @@ import { installAirlockRuntime, withScope, type VariableScope } from './runtime.
 import { currentVariableScope } from './runtime.js';
 import { ACCEPTS_UNDEFINED, buildFilters, type FilterFunction, type TestFunction } from './filters.js';
 import { TESTS_ACCEPTING_UNDEFINED, buildTests } from './tests.js';
-import { buildGlobals, sandboxedGlobals } from './globals.js';
+import { buildGlobals, runLookup, sandboxedGlobals } from './globals.js';
 import { toNunjucksSyntax } from './syntax.js';
 import { isMapping, pyTruthy } from './python-values.js';
 import { allowCall } from './sandbox.js';
@@ -37,6 +37,11 @@ export interface Templater {
   renderString(template: string, vars: Vars): string;
   evaluate(expression: string, vars: Vars): unknown;
   test(expression: string, vars: Vars): boolean;
+  /**
+   * `with_<plugin>: terms`: the terms templated (a string or a list of them, as Ansible's listify does), then lookup
+   * `plugin` run on them. Like renderKeepingUnsafe, the list comes back unsafe when it was built from host data.
+   */
+  queryLoop(plugin: string, terms: unknown, vars: Vars): unknown[];
 }
 
 export interface TemplaterOptions {
@@ -294,6 +299,14 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
     test: (expression, vars) => {
       const scope = new LazyScope(vars);
       return conditionalTruth(evaluateIn(bareExpression(expression, scope), scope, expression));
+    },
+    queryLoop: (plugin, terms, vars) => {
+      const scope = new LazyScope(vars);
+      const { value, unsafe } = scope.tracked(() => run(`with_${plugin}`, scope, () => {
+        const rendered = renderDeep(terms, scope);
+        return runLookup(plugin, Array.isArray(rendered) ? rendered : [rendered], scope);
+      }));
+      return (unsafe ? toUnsafe(value) : value) as unknown[];
     },
   };
 }

@@ -22,10 +22,16 @@ export interface BothRuns {
 }
 
 /** `ansible-playbook -i INVENTORY PLAYBOOK ARGS` and `airlock run PLAYBOOK -i INVENTORY ARGS`, both expected to exit 0. */
-export async function runWithAnsibleAndAirlock(dir: string, inventory: string, playbook: string, args: string[] = []): Promise<BothRuns> {
+export interface OracleOptions {
+  /** called after ansible-playbook, before airlock: to look at and undo what the first run changed */
+  betweenRuns?: () => void;
+}
+
+export async function runWithAnsibleAndAirlock(dir: string, inventory: string, playbook: string, args: string[] = [], options: OracleOptions = {}): Promise<BothRuns> {
   const env = { ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0', ANSIBLE_STDOUT_CALLBACK: 'default', ANSIBLE_CONFIG: join(dir, 'no-such.cfg'), CI: 'true' };
   const ansible = await execa('ansible-playbook', ['-i', inventory, playbook, ...args], { cwd: dir, env, reject: false });
   expect(ansible.exitCode, `ansible-playbook: ${ansible.stdout}${ansible.stderr}`).to.equal(0);
+  options.betweenRuns?.();
   const airlock = await execa('node', [BIN, 'run', playbook, '-i', inventory, '--output', 'plain', ...args], { cwd: dir, env, reject: false });
   expect(airlock.exitCode, `airlock: ${airlock.stdout}${airlock.stderr}`).to.equal(0);
   return { ansible: playOutput(ansible.stdout), airlock: playOutput(airlock.stdout) };

@@ -9,6 +9,7 @@ import { failModule } from '../fail.js';
 import { fetchModule } from '../fetch.js';
 import { fileModule } from '../file.js';
 import { findFilesModule } from '../find.js';
+import { includeVarsModule } from '../include_vars.js';
 import { lineinfileModule } from '../lineinfile.js';
 import { metaModule } from '../meta.js';
 import { pauseModule } from '../pause.js';
@@ -40,6 +41,7 @@ export const coreModules: readonly ModuleDefinition[] = [
   fetchModule,
   fileModule,
   findFilesModule,
+  includeVarsModule,
   lineinfileModule,
   metaModule,
   pauseModule,

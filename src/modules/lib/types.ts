@@ -19,7 +19,7 @@ export interface ModuleContext {
   /** Render a Jinja template string with the task's variables (template module). */
   render(template: string): string;
   /** Resolve a controller-side path the way Ansible does: role files/ or templates/, then the playbook dir. */
-  findFile(path: string, kind: 'files' | 'templates'): string;
+  findFile(path: string, kind: 'files' | 'templates' | 'vars'): string;
   /** sudo/become applied to every exec of this task (modules pass it through to conn.exec) */
   become: { user: string } | undefined;
   /** environment from play/task `environment:` */
@@ -49,6 +49,8 @@ export interface ModuleResult {
   stdout?: string;
   stderr?: string;
   diff?: TaskDiff[];
+  /** Ansible's `warnings`: kept in the registered result and shown to the operator as [WARNING] lines */
+  warnings?: string[];
   /**
    * extra return values, merged into the registered variable (e.g. `stat`, `ansible_facts`). Keys the executor acts on:
    * - `ansible_facts` (setup): merged into the host's facts, visible as variables.
@@ -71,5 +73,10 @@ export interface ModuleDefinition<Args = Record<string, unknown>> {
    * (src/util/unsafe.ts) and must store them as they are. Every other module gets plain values.
    */
   keepsUnsafeArgs?: boolean;
+  /**
+   * true for include_vars: the `ansible_facts` it returns are variables at include_vars precedence (above task vars,
+   * below set_fact), read from controller files, not facts the host reported about itself.
+   */
+  factsAreVariables?: boolean;
   run(args: Args, ctx: ModuleContext): Promise<ModuleResult>;
 }

@@ -176,7 +176,7 @@ function common(overrides: Partial<TaskCommon>): TaskCommon {
   return {
     name: undefined, when: [], tags: [], vars: {}, become: undefined, becomeUser: undefined, ignoreErrors: false,
     ignoreUnreachable: false, noLog: false, checkMode: undefined, delegateTo: undefined, runOnce: false, throttle: undefined,
-    environment: {}, loop: undefined, loopControl: { loopVar: 'item', indexVar: undefined, label: undefined, pause: undefined },
+    environment: {}, loop: undefined, loopLookup: undefined, loopControl: { loopVar: 'item', indexVar: undefined, label: undefined, pause: undefined },
     role: undefined, source: SOURCE, ...overrides,
   };
 }
@@ -202,7 +202,7 @@ export function handler(name: string, command: string, listen: string[] = []): H
 
 export function play(overrides: Partial<Play>): Play {
   return {
-    name: 'test play', hosts: 'all', vars: {}, varsFiles: [], gatherFacts: false, become: false, becomeUser: undefined,
+    name: 'test play', hosts: 'all', vars: {}, varsFiles: [], gatherFacts: false, become: false, becomeUser: undefined, checkMode: undefined,
     strategy: 'linear', serial: undefined, maxFailPercentage: undefined, anyErrorsFatal: false, order: 'inventory',
     canaryGroup: 'canary', batchPause: undefined, batchGate: [], forceHandlers: false, environment: {}, tags: [],
     preTasks: [], tasks: [], postTasks: [], handlers: [], baseDir: '/fake', source: SOURCE, ...overrides,

@@ -16,7 +16,7 @@ describe('executor variables: Ansible precedence', () => {
   }
 
   it('is the documented order', () => {
-    expect(PRECEDENCE).to.deep.equal(['roleDefaults', 'inventory', 'facts', 'playVars', 'varsFiles', 'roleVars', 'blockVars', 'taskVars', 'includeParams', 'setFacts', 'extraVars']);
+    expect(PRECEDENCE).to.deep.equal(['roleDefaults', 'inventory', 'facts', 'playVars', 'varsFiles', 'roleVars', 'blockVars', 'taskVars', 'includeParams', 'includedVars', 'setFacts', 'extraVars']);
   });
 
   it('a task sees the winner of every layer through a real run', async () => {

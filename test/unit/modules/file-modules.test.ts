@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { expandPythonTemplate, PythonRegexError, pythonRegExp, pythonSubn } from '../../../src/util/python-re.js';
 import { replaceInText, replaceModule } from '../../../src/modules/replace.js';
 import { editBlock, parseBlockSpec, splitLinesKeepEnds, type BlockSpec } from '../../../src/modules/blockinfile.js';
-import { fnmatch } from '../../../src/modules/lib/fnmatch.js';
+import { fnmatch } from '../../../src/util/fnmatch.js';
 import {
   checksumCommand, containsCommand, findListCommand, normalizePath, parseChecksums, parseFindListing, parseFindSpec, parseQuantity, selectEntries, type FindListing,
 } from '../../../src/modules/find.js';

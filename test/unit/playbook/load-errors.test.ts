@@ -17,6 +17,8 @@ interface Case {
 const cases: Case[] = [
   { what: 'a misspelt module', yaml: '- hosts: all\n  tasks:\n    - name: x\n      comand: ls\n', at: '4:7', message: "unknown module 'comand' in task 'x', did you mean 'command'?" },
   { what: 'a misspelt play keyword', yaml: '- hosts: all\n  gather_fact: no\n', at: '2:3', message: "unknown play keyword 'gather_fact', did you mean 'gather_facts'?" },
+  { what: 'two loop keywords (with_dict and loop)', yaml: '- hosts: all\n  tasks:\n    - name: y\n      debug: { msg: hi }\n      loop: [1]\n      with_dict: {a: 1}\n', at: '6:7', message: 'only one of loop, with_dict may be used in a task' },
+  { what: 'a misspelt with_<lookup>', yaml: '- hosts: all\n  tasks:\n    - name: y\n      debug: { msg: hi }\n      with_sequense: count=2\n', at: '5:7', message: "unknown keyword or module 'with_sequense' in task 'y', did you mean 'with_sequence'?" },
   { what: 'a misspelt task keyword', yaml: '- hosts: all\n  tasks:\n    - name: y\n      debug: { msg: hi }\n      registr: out\n', at: '5:7', message: "unknown keyword or module 'registr' in task 'y', did you mean 'register'?" },
   { what: 'two actions in one task', yaml: '- hosts: all\n  tasks:\n    - name: two\n      debug: { msg: a }\n      command: ls\n', at: '5:7', message: "conflicting actions in task 'two': 'debug' and 'command'" },
   { what: 'no action at all', yaml: '- hosts: all\n  tasks:\n    - name: empty\n      when: x\n', at: '3:7', message: "no action in task 'empty'" },
