@@ -110,12 +110,3 @@ export function parseReceive(stdout: string): ReceiveResult {
   }
   return { received, sha256, verdict };
 }
-
-/** Atomic on one filesystem: the final name only ever holds a complete, verified file. */
-export function renameCommand(from: string, to: string): string {
-  return sh`mv -f ${from} ${to}`;
-}
-
-export function removeCommand(path: string): string {
-  return sh`rm -f ${path}`;
-}
