@@ -1,6 +1,7 @@
 // Side-by-side: one 1 GiB image to 8 lab hosts with `airlock` (bundle push: resumable SFTP + sha256 on each host)
 // and with OpenSSH `scp` (8 parallel processes), in the same run. Prints both throughputs, the ratio and airlock's
-// peak memory. Not part of npm test: run `node dist/bench/push/run.js [--size-mib N] [--hosts N] [--reps N]`.
+// peak memory. Not part of npm test: run `node dist/bench/push/run.js [--size-mib N] [--hosts N] [--reps N] [--lab NAME]`
+// (--lab: a lab of that name, default `bundle`; lab names are machine-wide, so parallel sessions pick their own).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,13 +34,15 @@ function run(command: string, args: string[]): Promise<void> {
 const sizeMiB = arg('--size-mib', 1024);
 const hostCount = arg('--hosts', 8);
 const reps = arg('--reps', 3);
+const labIndex = process.argv.indexOf('--lab');
+const labName = labIndex >= 0 ? (process.argv[labIndex + 1] ?? 'bundle') : 'bundle';
 const size = sizeMiB * 1024 * 1024;
 const work = '/var/tmp/airlock-bench-push';
 const imageName = 'MISP_v0.0.0_beec400.tar.gz';
 const scpDest = '/srv/airlock-bench-scp';
 const airlockDest = '/srv/airlock-bench-airlock';
 
-const lab = await ensureLab({ name: 'bundle', hosts: hostCount });
+const lab = await ensureLab({ name: labName, hosts: hostCount });
 const hosts = lab.hosts.slice(0, hostCount).map((h) => h.name);
 mkdirSync(join(work, 'images'), { recursive: true });
 const image = join(work, 'images', imageName);
@@ -86,7 +89,7 @@ const airlockMedian = median(airlockMs);
 const scpMedian = median(scpMs);
 const airlockRate = (total * 1000) / airlockMedian;
 const scpRate = (total * 1000) / scpMedian;
-process.stdout.write(`airlock bundle push: median ${(airlockMedian / 1000).toFixed(1)} s, ${formatRate(total, airlockMedian)} aggregate (includes sha256 on every host + atomic rename)\n`);
+process.stdout.write(`airlock bundle push: median ${(airlockMedian / 1000).toFixed(1)} s, ${formatRate(total, airlockMedian)} aggregate (sha256 computed on every host while receiving + atomic rename)\n`);
 process.stdout.write(`scp (${hosts.length} parallel):    median ${(scpMedian / 1000).toFixed(1)} s, ${formatRate(total, scpMedian)} aggregate (no verification)\n`);
 process.stdout.write(`ratio airlock/scp throughput: ${(airlockRate / scpRate).toFixed(2)} (target >= 1)\n`);
 process.stdout.write(`airlock peak memory (VmHWM): ${formatBytes(peak)} (before the first push: ${formatBytes(hwmBefore)}; target < 200 MB)\n`);

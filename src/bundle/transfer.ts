@@ -1,10 +1,11 @@
 // Resumable, verified push of one file to one host. The host is the judge: it reports what it holds (LXD image,
-// final file, partial upload, free space), computes the SHA-256 itself, and only a verified file gets its final name.
+// final file, partial upload, free space), computes the SHA-256 itself while the bytes arrive (receiveCommand), and
+// only a verified file gets its final name.
 import type { Connection, ExecResult } from '../connection/types.js';
 import { UnreachableError } from '../connection/errors.js';
 import { formatBytes } from './format.js';
 import {
-  mkdirCommand, parseProbe, parseSha256, probeCommand, removeCommand, renameCommand, sha256Command, type ProbeResult,
+  mkdirCommand, parseProbe, parseReceive, parseSha256, probeCommand, receiveCommand, sha256Command, type ProbeResult,
 } from './remote-commands.js';
 
 export interface PushFileRequest {
@@ -110,27 +111,27 @@ export async function pushFile(initialConn: Connection, request: PushFileRequest
       if (options.check) return { ...outcome('would_send', resumedFrom, attempt), bytesSent: needed };
 
       await run(conn, mkdirCommand(request.destDir), request.fileName, options.signal);
-      if (needed > 0) {
-        const sendConn = conn;
-        await slot(() => sendConn.putFile(request.localPath, partPath, {
-          offset: resumedFrom,
-          ...(options.signal ? { signal: options.signal } : {}),
-          onProgress: (progress) => {
-            attemptSent = progress.bytesDone - resumedFrom;
-            options.onProgress?.({ bytesDone: progress.bytesDone, bytesTotal: request.size, bytesSent: bytesSent + attemptSent });
-          },
-        }));
-        attemptSent = 0;
-        bytesSent += needed;
-      }
-
-      const actual = parseSha256((await run(conn, sha256Command(partPath), request.fileName, options.signal)).stdout);
-      if (actual !== request.sha256) {
-        await conn.exec(removeCommand(partPath));
+      const sendConn = conn;
+      const from = resumedFrom;
+      const received = await slot(() => sendConn.execWithFile(receiveCommand(partPath, finalPath, from, request.size, request.sha256), request.localPath, {
+        offset: from,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onProgress: (progress) => {
+          attemptSent = progress.bytesDone - from;
+          options.onProgress?.({ bytesDone: progress.bytesDone, bytesTotal: request.size, bytesSent: bytesSent + attemptSent });
+        },
+      }));
+      bytesSent += attemptSent;
+      attemptSent = 0;
+      const report = parseReceive(received.stdout);
+      if (report.verdict === 'mismatch') {
         throw new TransferError(conn.host, request.fileName,
-          `sha256 mismatch after upload: expected ${request.sha256}, host computed ${actual ?? '(nothing)'}; deleted ${partPath}`);
+          `sha256 mismatch on arrival: expected ${request.sha256}, host computed ${report.sha256 ?? '(nothing)'}; deleted ${partPath}`);
       }
-      await run(conn, renameCommand(partPath, finalPath), request.fileName, options.signal);
+      if (report.verdict !== 'ok') {
+        // the stream ended early (the link or the host side died): the prefix on disk is kept, the next attempt resumes
+        throw new Error(`the host received ${report.received ?? 'an unknown number of'} of ${request.size} bytes (rc ${received.rc}${received.stderr.trim() === '' ? '' : `: ${received.stderr.trim().slice(0, 300)}`})`);
+      }
       return outcome('sent', resumedFrom, attempt);
     } catch (error) {
       // count what went over the wire before the drop: the next probe resumes from what reached the disk

@@ -7,7 +7,8 @@ import { userInfo } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { CommandTimeoutError } from './errors.js';
 import { wrapCommand } from './command.js';
-import type { Connection, ExecOptions, ExecResult, FileInstall, PutFileOptions, RemoteFileInfo, RemotePathInfo, RemotePathType } from './types.js';
+import type { Connection, ExecOptions, ExecResult, FileInstall, PutFileOptions, RemoteFileInfo, RemotePathInfo, RemotePathType, StreamFileOptions } from './types.js';
+import { spawn } from 'node:child_process';
 
 export interface LocalConnectionOptions {
   commandTimeoutMs?: number;
@@ -55,6 +56,35 @@ export class LocalConnection implements Connection {
       ...(result.signal === undefined ? {} : { signal: result.signal }),
       stdout: result.stdout,
       stderr: result.stderr,
+      durationMs: Date.now() - started,
+    };
+  }
+
+  async execWithFile(command: string, localPath: string, options: StreamFileOptions = {}): Promise<ExecResult> {
+    const offset = options.offset ?? 0;
+    const total = (await fsStat(localPath)).size;
+    if (offset < 0 || offset > total) throw new Error(`cannot send ${localPath} from offset ${offset}: the file has ${total} bytes`);
+    const wrapped = wrapCommand(command, {}, this.user, this.options.becomePassword);
+    const started = Date.now();
+    const child = spawn('/bin/sh', ['-c', wrapped.command], { stdio: ['pipe', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    // a command that exits before reading everything breaks the pipe: its exit status is the answer
+    child.stdin.on('error', () => undefined);
+    if (wrapped.stdinPrefix !== undefined) child.stdin.write(wrapped.stdinPrefix);
+    const feeding = pipeline(createReadStream(localPath, { start: offset }), progressCounter(offset, total, options.onProgress), child.stdin).catch(() => undefined);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (c, s) => resolve([c, s]));
+    });
+    await feeding;
+    return {
+      rc: typeof code === 'number' ? code : 255,
+      ...(signal === null ? {} : { signal }),
+      stdout: Buffer.concat(stdout).toString('utf8'),
+      stderr: Buffer.concat(stderr).toString('utf8'),
       durationMs: Date.now() - started,
     };
   }

@@ -1,7 +1,7 @@
 // A Connection over one persistent ssh2 Client: commands on session channels (capped per connection, the rest queue),
 // files over one lazily opened SFTP session. When the host drops, everything pending rejects at once with
 // UnreachableError; nothing waits for a reply that cannot come.
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { stat as localStat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type ssh2 from 'ssh2';
@@ -11,7 +11,7 @@ import { wrapCommand } from './command.js';
 import { uploadPipelined } from './sftp-upload.js';
 import { SFTP_NO_SUCH_FILE, sftpInstallFile, sftpLstat, sftpReadSmallFile } from './sftp-files.js';
 import { sh } from '../util/shell.js';
-import type { Connection, ExecOptions, ExecResult, FileInstall, PutFileOptions, RemoteFileInfo, RemotePathInfo } from './types.js';
+import type { Connection, ExecOptions, ExecResult, FileInstall, PutFileOptions, RemoteFileInfo, RemotePathInfo, StreamFileOptions } from './types.js';
 
 export interface SshConnectionOptions {
   /** user the session runs as (decides whether become needs sudo) */
@@ -26,6 +26,9 @@ export interface SshConnectionOptions {
 
 /** how long after a command's timeout the controller stops waiting for the host's own `timeout` to kill it */
 const HOST_TIMEOUT_GRACE_MS = 2000;
+
+/** local reads for execWithFile: 1 MiB, as the SFTP upload reads (one libuv hop per MiB, not per packet) */
+const READ_BLOCK_BYTES = 1024 * 1024;
 
 interface ChannelInternals {
   outgoing?: { id?: unknown; state?: unknown };
@@ -173,6 +176,84 @@ export class SshConnection implements Connection {
         if (wrapped.stdinPrefix !== undefined) input.push(Buffer.from(wrapped.stdinPrefix));
         if (options.stdin !== undefined) input.push(Buffer.from(options.stdin));
         channel.end(input.length > 0 ? Buffer.concat(input) : undefined);
+      });
+    });
+  }
+
+  execWithFile(command: string, localPath: string, options: StreamFileOptions = {}): Promise<ExecResult> {
+    return this.limit(() => this.guard((register) => this.execWithFileNow(command, localPath, options, register)));
+  }
+
+  /**
+   * The file goes into the channel as fast as the host's window lets it: ssh2 holds a write until the window has room,
+   * and the read stream pauses while ssh2 holds more than its high-water mark, so memory stays at about one read
+   * block (1 MiB) plus the channel window per transfer, whatever the file size.
+   */
+  private async execWithFileNow(command: string, localPath: string, options: StreamFileOptions, register: (abort: () => void) => void): Promise<ExecResult> {
+    const offset = options.offset ?? 0;
+    const total = (await localStat(localPath)).size;
+    if (offset < 0 || offset > total) throw new Error(`cannot send ${localPath} from offset ${offset}: the file has ${total} bytes`);
+    options.signal?.throwIfAborted();
+    // no host timeout: a transfer takes as long as the link needs; a dead link is noticed by the keepalives
+    const wrapped = wrapCommand(command, {}, this.options.user, this.options.becomePassword);
+    const started = Date.now();
+    return new Promise<ExecResult>((resolve, reject) => {
+      this.client.exec(wrapped.command, (error, channel) => {
+        if (error) {
+          reject(new UnreachableError(this.host, `${this.host}: cannot open a session channel: ${error.message}`, { cause: error }));
+          return;
+        }
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        let rc: number | undefined;
+        let signal: string | undefined;
+        const source = createReadStream(localPath, { start: offset, highWaterMark: READ_BLOCK_BYTES });
+        const stop = (): void => {
+          source.destroy();
+          channel.destroy();
+        };
+        register(stop);
+        const onAbort = (): void => {
+          stop();
+          const reason: unknown = options.signal?.reason;
+          reject(reason instanceof Error ? reason : new Error(`${this.host}: transfer stopped`));
+        };
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        // a command that exits before reading everything closes the channel under our writes: that is its answer
+        channel.on('error', () => undefined);
+        channel.on('data', (chunk: Buffer) => stdout.push(chunk));
+        channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+        channel.on('exit', (code: number | null, signalName?: string) => {
+          if (typeof code === 'number') rc = code;
+          else if (signalName) signal = signalName;
+        });
+        channel.on('close', () => {
+          options.signal?.removeEventListener('abort', onAbort);
+          source.destroy();
+          resolve({
+            rc: rc ?? 255,
+            ...(signal === undefined ? {} : { signal }),
+            stdout: Buffer.concat(stdout).toString('utf8'),
+            stderr: Buffer.concat(stderr).toString('utf8'),
+            durationMs: Date.now() - started,
+          });
+        });
+        if (wrapped.stdinPrefix !== undefined) channel.write(wrapped.stdinPrefix);
+        let bytesDone = offset;
+        options.onProgress?.({ bytesDone, bytesTotal: total });
+        source.on('data', (chunk: string | Buffer) => {
+          bytesDone += chunk.length;
+          options.onProgress?.({ bytesDone, bytesTotal: total });
+          if (!channel.write(chunk)) {
+            source.pause();
+            channel.once('drain', () => source.resume());
+          }
+        });
+        source.on('end', () => channel.end());
+        source.on('error', (readError: Error) => {
+          channel.destroy();
+          reject(readError);
+        });
       });
     });
   }

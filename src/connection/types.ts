@@ -44,6 +44,15 @@ export interface PutFileOptions {
   signal?: AbortSignal;
 }
 
+export interface StreamFileOptions {
+  /** send the local file from this offset on */
+  offset?: number;
+  /** bytesDone counts from the start of the file: the offset plus what the command was given so far */
+  onProgress?: (progress: TransferProgress) => void;
+  /** stop sending and give up on the command (its channel is closed; what it wrote stays on the host) */
+  signal?: AbortSignal;
+}
+
 export interface RemoteFileInfo {
   size: number;
   mode: number;
@@ -87,6 +96,11 @@ export interface Connection {
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** Stream a local file to the host in constant memory. */
   putFile(localPath: string, remotePath: string, options?: PutFileOptions): Promise<void>;
+  /**
+   * Run a command with a local file (from an offset) as its stdin, streamed in constant memory, and no timeout:
+   * the command sees end of file after the last byte. Used where the host must process bytes as they arrive.
+   */
+  execWithFile(command: string, localPath: string, options?: StreamFileOptions): Promise<ExecResult>;
   /** Write small content (templates, copies of `content:`) to a file on the host. */
   putContent(content: string | Buffer, remotePath: string, options?: { mode?: number }): Promise<void>;
   /** Stream a file from the host to the controller in constant memory. */

@@ -12,6 +12,7 @@ import { dropSessions, pathOnHost } from '../../support/lab-hosts.js';
 import { buildFromImages } from '../../../src/bundle/build.js';
 import { openBundle, type OpenBundle } from '../../../src/bundle/bundle-dir.js';
 import { pushBundle, type BundlePushOptions } from '../../../src/bundle/push.js';
+import { pushFile } from '../../../src/bundle/transfer.js';
 import { generateSigningKey, signBundleDir } from '../../../src/bundle/signing.js';
 import { sh } from '../../../src/util/shell.js';
 import { labClients, onHost, writeRandomFile, type LabClients } from './helpers.js';
@@ -164,6 +165,19 @@ describe('bundle push to lab hosts (integration)', function () {
     expect(run.stdout).to.match(new RegExp(`${full}: failed, 0 B sent .*needs 3\\.0 MiB \\(3145728 bytes\\), has 1\\.0 MiB \\(1048576 bytes\\) free on ${tiny}`));
     expect(run.stdout).to.match(new RegExp(`${hosts[3]}: changed, 3\\.0 MiB sent`));
     expect(await onHost(clients, full, sh`ls -A ${tiny}`)).to.equal('');
+  });
+
+  it('bytes that do not hash to what the manifest says are refused on the host itself: no final file, no .part', async () => {
+    // the controller's copy is fine; the host is told to expect another hash, as it would be after a corrupting link
+    const component = bundle.manifest.components[0];
+    if (!component) throw new Error('the test bundle has no component');
+    const wrongDest = `${dest}-mismatch`;
+    const host = hosts[0] as string;
+    const error = await pushFile(await clients.connect(host), {
+      localPath: join(bundleDir, component.file), destDir: wrongDest, fileName: component.file, size: component.size, sha256: 'f'.repeat(64),
+    }).then(() => undefined, (e: unknown) => e);
+    expect((error as Error).message).to.contain(`sha256 mismatch on arrival: expected ${'f'.repeat(64)}, host computed ${component.sha256}`);
+    expect(await onHost(clients, host, sh`ls -A ${wrongDest}; rm -rf ${wrongDest}`)).to.equal('');
   });
 
   it('a tampered image is refused on the controller before anything is uploaded', async () => {

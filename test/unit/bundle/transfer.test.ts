@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync, truncateS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushFile, TransferError, type PushFileRequest } from '../../../src/bundle/transfer.js';
-import { probeCommand, renameCommand, sha256Command } from '../../../src/bundle/remote-commands.js';
+import { parseReceive, probeCommand, receiveCommand } from '../../../src/bundle/remote-commands.js';
 import { FakeHost } from './fake-host.js';
 import { UnreachableError } from '../../../src/connection/errors.js';
 
@@ -36,23 +36,38 @@ describe('bundle/transfer: resumable verified push of one file', function () {
     await host.close();
   });
 
-  it('uploads to <file>.part, verifies on the host and renames to the final name', async () => {
+  it('streams into <file>.part, hashing on the host as the bytes arrive, and renames to the final name', async () => {
     const outcome = await pushFile(host, request);
     expect(outcome.status).to.equal('sent');
     expect(outcome.bytesSent).to.equal(size);
     expect(readFileSync(join(request.destDir, 'img.tar.gz')).equals(readFileSync(request.localPath))).to.equal(true);
     expect(existsSync(join(request.destDir, 'img.tar.gz.part'))).to.equal(false);
-    expect(host.putCalls).to.deep.equal([{ remotePath: join(request.destDir, 'img.tar.gz.part'), offset: 0 }]);
-    expect(host.commands).to.include(sha256Command(join(request.destDir, 'img.tar.gz.part')));
-    expect(host.commands).to.include(renameCommand(join(request.destDir, 'img.tar.gz.part'), join(request.destDir, 'img.tar.gz')));
+    const part = join(request.destDir, 'img.tar.gz.part');
+    const final = join(request.destDir, 'img.tar.gz');
+    expect(host.streamCalls).to.deep.equal([{ command: receiveCommand(part, final, 0, size, request.sha256), offset: 0 }]);
+    // no second pass over the file after the upload: the hash was computed on the way in
+    expect(host.commands.filter((c) => c.includes('dgst'))).to.have.length(1);
+  });
+
+  it('the receive command hashes a resumed prefix first: a resumed file verifies whole', async () => {
+    await host.exec(`mkdir -p '${request.destDir}'`);
+    const part = join(request.destDir, 'img.tar.gz.part');
+    copyFileSync(request.localPath, part);
+    truncateSync(part, 12345);
+    const result = await host.execWithFile(receiveCommand(part, join(request.destDir, 'img.tar.gz'), 12345, size, request.sha256), request.localPath, { offset: 12345 });
+    expect(parseReceive(result.stdout)).to.deep.equal({ received: size, sha256: request.sha256, verdict: 'ok' });
+  });
+
+  it('believes only exact forms in the receive report (host output is hostile)', () => {
+    expect(parseReceive('received=12x\nsha256=ABC\nverdict=ok; rm -rf /\n')).to.deep.equal({ received: undefined, sha256: undefined, verdict: undefined });
   });
 
   it('sends 0 bytes the second time (final file present with the right sha256)', async () => {
     await pushFile(host, request);
-    host.putCalls = [];
+    host.streamCalls = [];
     const second = await pushFile(host, request);
     expect(second).to.include({ status: 'skipped', skipReason: 'already_present', bytesSent: 0 });
-    expect(host.putCalls).to.have.length(0);
+    expect(host.streamCalls).to.have.length(0);
   });
 
   it('sends 0 bytes when the host LXD already holds the fingerprint', async () => {
@@ -86,7 +101,7 @@ describe('bundle/transfer: resumable verified push of one file', function () {
     expect(reconnects).to.equal(1);
     expect(outcome.status).to.equal('sent');
     expect(outcome.attempts).to.equal(2);
-    expect(host.putCalls[1]?.offset).to.be.greaterThan(0);
+    expect(host.streamCalls[1]?.offset).to.be.greaterThan(0);
     expect(outcome.bytesSent).to.be.lessThan(size * 1.1);
     expect(readFileSync(join(request.destDir, 'img.tar.gz')).equals(readFileSync(request.localPath))).to.equal(true);
   });
@@ -101,7 +116,7 @@ describe('bundle/transfer: resumable verified push of one file', function () {
 
   it('a host that stays unreachable through every retry is reported unreachable, not failed', async () => {
     let reconnects = 0;
-    host.putFile = async () => { throw new UnreachableError('fake1', 'connection reset'); };
+    host.execWithFile = async () => { throw new UnreachableError('fake1', 'connection reset'); };
     const error = await pushFile(host, request, { reconnect: async () => { reconnects += 1; return host; } }).then(() => undefined, (e: unknown) => e);
     expect(reconnects).to.equal(2);
     expect(error).to.be.instanceOf(UnreachableError);
@@ -121,7 +136,7 @@ describe('bundle/transfer: resumable verified push of one file', function () {
     const huge = { ...request, size: 2 ** 52 };
     const error = await pushFile(host, huge).then(() => undefined, (e: unknown) => e);
     expect((error as Error).message).to.match(/needs 4096 TiB \(4503599627370496 bytes\), has .* free on .*dest dir/);
-    expect(host.putCalls).to.have.length(0);
+    expect(host.streamCalls).to.have.length(0);
   });
 
   it('check mode reports the bytes it would send and touches nothing', async () => {

@@ -23,6 +23,23 @@ describe('local connection', () => {
     expect(result).to.include({ rc: 3, stdout: 'out\n', stderr: 'err\n' });
   });
 
+  it('execWithFile gives the command the local file from an offset on as its stdin, and its exit status', async () => {
+    const source = join(dir, 'stream-source');
+    writeFileSync(source, Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251)));
+    const seen: number[] = [];
+    const result = await conn.execWithFile(`cat > ${dir}/stream-copy; echo done; exit 4`, source, { offset: 1000, onProgress: (p) => seen.push(p.bytesDone) });
+    expect(result).to.include({ rc: 4, stdout: 'done\n' });
+    expect(readFileSync(join(dir, 'stream-copy')).equals(readFileSync(source).subarray(1000))).to.equal(true);
+    expect(seen.at(-1)).to.equal(300_000);
+  });
+
+  it('execWithFile: a command that stops reading early still reports its exit status', async () => {
+    const source = join(dir, 'stream-big');
+    writeFileSync(source, Buffer.alloc(4 * 1024 * 1024));
+    const result = await conn.execWithFile('head -c 10 >/dev/null; exit 7', source);
+    expect(result.rc).to.equal(7);
+  });
+
   it('passes stdin and exports env values byte for byte', async () => {
     const hostile = `it's $(touch ${dir}/pwned) "q"`;
     const result = await conn.exec('cat; printf %s "$V"', { stdin: 'in\n', env: { V: hostile } });

@@ -158,6 +158,7 @@ function fakeConnection(host: string, recorder: Recorder): Connection {
     user: 'root',
     exec: async (): Promise<ExecResult> => ({ rc: 0, stdout: '', stderr: '', durationMs: 0 }),
     putFile: async () => undefined,
+    execWithFile: async (): Promise<ExecResult> => ({ rc: 0, stdout: '', stderr: '', durationMs: 0 }),
     putContent: async () => undefined,
     getFile: async () => undefined,
     stat: async () => undefined,

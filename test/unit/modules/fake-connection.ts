@@ -60,6 +60,10 @@ export class FakeConnection implements Connection {
     this.puts.push({ remotePath, content: content.toString(), mode: options?.mode });
   }
 
+  async execWithFile(): Promise<ExecResult> {
+    throw new Error('execWithFile is not scripted in unit tests');
+  }
+
   async getFile(): Promise<void> {
     throw new Error('getFile is not scripted in unit tests');
   }

@@ -15,7 +15,7 @@ function fakeHost(answers: Record<string, Partial<ExecResult>>): Connection {
     host: 'h1',
     user: 'root',
     exec: async (command: string) => ({ rc: 0, stdout: '', stderr: '', durationMs: 1, ...(all[command] ?? { rc: 127, stderr: `unexpected: ${command}` }) }),
-    putFile: reject, putContent: reject, getFile: reject, stat: reject, lstat: reject, readSmallFile: reject, installFile: reject, close: async () => undefined,
+    putFile: reject, execWithFile: reject, putContent: reject, getFile: reject, stat: reject, lstat: reject, readSmallFile: reject, installFile: reject, close: async () => undefined,
   };
 }
 
