@@ -52,6 +52,27 @@ function sendSignal(channel: ssh2.ClientChannel, name: string): void {
   }
 }
 
+/** Collects a command channel's output and exit status; the returned function builds the result once it closed. */
+function collectOutput(channel: ssh2.ClientChannel, started: number): () => ExecResult {
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  let rc: number | undefined;
+  let signal: string | undefined;
+  channel.on('data', (chunk: Buffer) => stdout.push(chunk));
+  channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  channel.on('exit', (code: number | null, signalName?: string) => {
+    if (typeof code === 'number') rc = code;
+    else if (signalName) signal = signalName;
+  });
+  return () => ({
+    rc: rc ?? 255,
+    ...(signal === undefined ? {} : { signal }),
+    stdout: Buffer.concat(stdout).toString('utf8'),
+    stderr: Buffer.concat(stderr).toString('utf8'),
+    durationMs: Date.now() - started,
+  });
+}
+
 export class SshConnection implements Connection {
   readonly host: string;
   readonly user: string;
@@ -133,35 +154,21 @@ export class SshConnection implements Connection {
           reject(new UnreachableError(this.host, `${this.host}: cannot open a session channel: ${error.message}`, { cause: error }));
           return;
         }
-        const stdout: Buffer[] = [];
-        const stderr: Buffer[] = [];
-        let rc: number | undefined;
-        let signal: string | undefined;
         let timer: NodeJS.Timeout | undefined;
         register(() => {
           clearTimeout(timer);
           channel.destroy();
         });
-        channel.on('data', (chunk: Buffer) => stdout.push(chunk));
-        channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-        channel.on('exit', (code: number | null, signalName?: string) => {
-          if (typeof code === 'number') rc = code;
-          else if (signalName) signal = signalName;
-        });
+        const result = collectOutput(channel, started);
         channel.on('close', () => {
           clearTimeout(timer);
+          const done = result();
           // The host's own `timeout` killed it (it dies by SIGKILL with its process group) once the time was up.
-          if (timeoutMs !== undefined && timeoutMs > 0 && (rc === 137 || signal === 'SIGKILL') && Date.now() - started >= timeoutMs) {
+          if (timeoutMs !== undefined && timeoutMs > 0 && (done.rc === 137 || done.signal === 'SIGKILL') && Date.now() - started >= timeoutMs) {
             reject(new CommandTimeoutError(this.host, command, timeoutMs));
             return;
           }
-          resolve({
-            rc: rc ?? 255,
-            ...(signal === undefined ? {} : { signal }),
-            stdout: Buffer.concat(stdout).toString('utf8'),
-            stderr: Buffer.concat(stderr).toString('utf8'),
-            durationMs: Date.now() - started,
-          });
+          resolve(done);
         });
         if (timeoutMs !== undefined && timeoutMs > 0) {
           // Backstop for a host without coreutils `timeout` (or one that stopped answering): give up on our side.
@@ -203,10 +210,6 @@ export class SshConnection implements Connection {
           reject(new UnreachableError(this.host, `${this.host}: cannot open a session channel: ${error.message}`, { cause: error }));
           return;
         }
-        const stdout: Buffer[] = [];
-        const stderr: Buffer[] = [];
-        let rc: number | undefined;
-        let signal: string | undefined;
         const source = createReadStream(localPath, { start: offset, highWaterMark: READ_BLOCK_BYTES });
         const stop = (): void => {
           source.destroy();
@@ -221,22 +224,11 @@ export class SshConnection implements Connection {
         options.signal?.addEventListener('abort', onAbort, { once: true });
         // a command that exits before reading everything closes the channel under our writes: that is its answer
         channel.on('error', () => undefined);
-        channel.on('data', (chunk: Buffer) => stdout.push(chunk));
-        channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-        channel.on('exit', (code: number | null, signalName?: string) => {
-          if (typeof code === 'number') rc = code;
-          else if (signalName) signal = signalName;
-        });
+        const result = collectOutput(channel, started);
         channel.on('close', () => {
           options.signal?.removeEventListener('abort', onAbort);
           source.destroy();
-          resolve({
-            rc: rc ?? 255,
-            ...(signal === undefined ? {} : { signal }),
-            stdout: Buffer.concat(stdout).toString('utf8'),
-            stderr: Buffer.concat(stderr).toString('utf8'),
-            durationMs: Date.now() - started,
-          });
+          resolve(result());
         });
         if (wrapped.stdinPrefix !== undefined) channel.write(wrapped.stdinPrefix);
         let bytesDone = offset;
