@@ -3,7 +3,8 @@
 import { pipeline } from '../util/shell.js';
 import { exec } from './lib/common.js';
 import type { ModuleDefinition } from './lib/types.js';
-import { lxdName, projectArg } from './lib/lxc.js';
+import { lxdGet, lxdName, projectArg } from './lib/lxc.js';
+import { outOfSpaceNote, saysOutOfSpace } from './lib/lxd-disk-full.js';
 import { lxdExecCommand } from './lxd_exec.js';
 import { lxdModuleResult } from './lib/lxd-result.js';
 
@@ -40,7 +41,10 @@ export const lxdPipeModule: ModuleDefinition = {
         lxdName('lxd_pipe', 'to_container', args['to_container']), argvOf(args['to_argv']), project);
       if (ctx.check) return { changed: true, skipped: true, msg: 'would stream (check mode)' };
       const result = await exec(ctx, command);
-      if (result.rc !== 0) return { changed: true, failed: true, rc: result.rc, stderr: result.stderr.trim(), msg: `lxd_pipe failed: ${result.stderr.trim()}` };
+      if (result.rc !== 0) {
+        const space = saysOutOfSpace(result.stderr) ? `; ${await outOfSpaceNote(ctx, lxdGet)}` : '';
+        return { changed: true, failed: true, rc: result.rc, stderr: result.stderr.trim(), msg: `lxd_pipe failed: ${result.stderr.trim()}${space}` };
+      }
       return { changed: true, rc: 0 };
     }),
 };

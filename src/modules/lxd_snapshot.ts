@@ -16,11 +16,12 @@ interface SnapshotInfo {
 
 /** Pure: commands for one snapshot, given the names that exist. */
 export function planSnapshot(container: string, snapshot: string, state: Exclude<SnapshotState, 'list'>, existing: string[],
-  project: string | undefined): string[] {
+  project: string | undefined, replace = false): string[] {
   const exists = existing.includes(snapshot);
   switch (state) {
     case 'present':
-      return exists ? [] : [lxc(['snapshot', container, snapshot], project)];
+      if (!exists) return [lxc(['snapshot', container, snapshot], project)];
+      return replace ? [lxc(['delete', `${container}/${snapshot}`], project), lxc(['snapshot', container, snapshot], project)] : [];
     case 'absent':
       return exists ? [lxc(['delete', `${container}/${snapshot}`], project)] : [];
     case 'restored':
@@ -54,6 +55,9 @@ export const lxdSnapshotModule: ModuleDefinition = {
       name: { type: 'string' },
       state: { enum: ['present', 'absent', 'restored', 'list'] },
       allow_running: { type: ['boolean', 'string'] },
+      // A rollback point must hold the data of now: a snapshot of that name left by an update that did not finish
+      // (or by one undone by a rollback) is older, and restoring it would lose every row written since.
+      replace: { type: ['boolean', 'string'] },
     },
     additionalProperties: false,
   },
@@ -68,7 +72,7 @@ export const lxdSnapshotModule: ModuleDefinition = {
       const names = snapshots.map((s) => s.name);
       if (state === 'list') return { changed: false, data: { snapshots: snapshots.map((s) => ({ name: s.name, created_at: s.created_at })) } };
       const name = lxdName(module, 'name', args['name']);
-      const commands = planSnapshot(container, name, state, names, project);
+      const commands = planSnapshot(container, name, state, names, project, optionalBool(module, args, 'replace', false));
       if (commands.length > 0 && state === 'present' && !optionalBool(module, args, 'allow_running', false)) {
         const status = await settledStatus(ctx, container, project);
         if (status !== 'Stopped') {

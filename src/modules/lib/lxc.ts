@@ -4,6 +4,7 @@
 import { joinCommand } from '../../util/shell.js';
 import { abortableSleep, exec, ModuleArgError } from './common.js';
 import { alreadyDone, LXC_ATTEMPTS, lxcRetryDelayMs, transient } from './lxc-races.js';
+import { outOfSpaceNote, saysOutOfSpace } from './lxd-disk-full.js';
 import type { ModuleContext } from './types.js';
 import { LxcError } from '../../util/lxc-error.js';
 
@@ -42,6 +43,7 @@ export async function lxcRun(ctx: ModuleContext, command: string, stdin?: string
   for (let attempt = 1; ; attempt++) {
     const result = await exec(ctx, command, stdin === undefined ? {} : { stdin });
     if (result.rc === 0 || alreadyDone(command, result.stderr)) return result.stdout;
+    if (saysOutOfSpace(result.stderr)) throw new LxcError(command, result.rc, `${result.stderr.trim()}\n${await outOfSpaceNote(ctx, lxdGet)}`);
     if (attempt >= LXC_ATTEMPTS || !transient(result.stderr)) throw new LxcError(command, result.rc, result.stderr);
     await abortableSleep(lxcRetryDelayMs(attempt), ctx.signal);
   }

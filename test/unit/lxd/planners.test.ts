@@ -77,6 +77,10 @@ describe('lxd_snapshot commands', () => {
   it('creates, deletes and restores, idempotently', () => {
     expect(planSnapshot('db', 'rev-2', 'present', [], 'misp')).to.deep.equal(['lxc snapshot db rev-2 --project misp']);
     expect(planSnapshot('db', 'rev-2', 'present', ['rev-2'], 'misp')).to.deep.equal([]);
+    // a stale rollback point is taken again, so that it holds the rows written since it was first taken
+    expect(planSnapshot('db', 'rev-2', 'present', ['rev-2'], 'misp', true))
+      .to.deep.equal(['lxc delete db/rev-2 --project misp', 'lxc snapshot db rev-2 --project misp']);
+    expect(planSnapshot('db', 'rev-2', 'present', [], 'misp', true)).to.deep.equal(['lxc snapshot db rev-2 --project misp']);
     expect(planSnapshot('db', 'rev-2', 'absent', ['rev-2'], 'misp')).to.deep.equal(['lxc delete db/rev-2 --project misp']);
     expect(planSnapshot('db', 'rev-2', 'restored', ['rev-2'], 'misp')).to.deep.equal(['lxc restore db rev-2 --project misp']);
     expect(() => planSnapshot('db', 'rev-9', 'restored', ['rev-2'], 'misp')).to.throw(/has no snapshot 'rev-9' \(it has: rev-2\)/);

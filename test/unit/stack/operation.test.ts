@@ -68,8 +68,36 @@ describe('recovery plan (stack/recovery.ts)', () => {
       { name: 'misp-r2', status: 'Stopped' }, { name: 'mysql-r2', status: 'Running' },
       { name: 'misp-r3', status: 'Running' }, { name: 'valkey-r3', status: 'Stopped' }, { name: 'operator-tools', status: 'Running' },
     ];
-    expect(planRecovery(record, instances)).to.deep.equal({ remove: ['misp-r3', 'valkey-r3'], stop: ['misp-r1'] });
+    expect(planRecovery(record, instances)).to.deep.equal({ remove: ['misp-r3', 'valkey-r3'], stop: ['misp-r1'], snapshots: [], images: [] });
     expect(strayContainers(undefined, instances)).to.deep.equal(['misp-r1', 'misp-r2', 'misp-r3', 'mysql-r1', 'mysql-r2', 'valkey-r3']);
-    expect(planRecovery(record, instances.slice(0, 4))).to.deep.equal({ remove: [], stop: ['misp-r1'] });
+    expect(planRecovery(record, instances.slice(0, 4))).to.deep.equal({ remove: [], stop: ['misp-r1'], snapshots: [], images: [] });
+  });
+
+  it('removes the rollback point the operation took of the live revision, and only that snapshot', () => {
+    const instances = [
+      { name: 'misp-r2', status: 'Stopped', snapshots: ['airlock-r2', 'before-upgrade'] }, { name: 'mysql-r2', status: 'Stopped', snapshots: [] },
+      { name: 'misp-r1', status: 'Stopped', snapshots: ['airlock-r1'] }, { name: 'mysql-r1', status: 'Stopped', snapshots: ['airlock-r1'] },
+    ];
+    expect(planRecovery(record, instances).snapshots).to.deep.equal(['misp-r2/airlock-r2']);
+  });
+
+  it('removes the abandoned bundle\'s images that nothing uses, never an image a kept container or a recorded bundle uses', () => {
+    const instances = [
+      { name: 'misp-r2', status: 'Stopped', baseImage: 'f-misp-v2' }, { name: 'mysql-r2', status: 'Stopped', baseImage: 'f-db-shared' },
+      { name: 'misp-r3', status: 'Running', baseImage: 'f-misp-v3' }, { name: 'mysql-r3', status: 'Running', baseImage: 'f-db-shared' },
+    ];
+    const images = [
+      { fingerprint: 'f-misp-v3', aliases: ['m-v3-misp'] },
+      // the same MariaDB image in both bundles: the live revision still uses it
+      { fingerprint: 'f-db-shared', aliases: ['m-v2-mysql', 'm-v3-mysql'] },
+      { fingerprint: 'f-misp-v2', aliases: ['m-v2-misp'] },
+      // an operator's own image, no alias of the bundle's form
+      { fingerprint: 'f-tools', aliases: ['tools-v3'] },
+      { fingerprint: 'f-bare', aliases: [] },
+    ];
+    expect(planRecovery(record, instances, images, { bundleVersion: 'v3' })).to.deep.include({ remove: ['misp-r3', 'mysql-r3'], images: ['f-misp-v3'] });
+    // a version some recorded revision runs is never abandoned, nor is anything when the operation brought no bundle
+    expect(planRecovery(record, instances, images, { bundleVersion: 'v2' }).images).to.deep.equal([]);
+    expect(planRecovery(record, instances, images, { bundleVersion: '' }).images).to.deep.equal([]);
   });
 });
