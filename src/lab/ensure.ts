@@ -9,6 +9,8 @@ import { hostStatus } from './status.js';
 export interface LabHostInfo {
   name: string;
   ip: string;
+  /** the host's link to the lab bridge, root-namespace end: a test cuts the host off by setting it down */
+  veth?: string;
 }
 
 export interface LabInfo {
@@ -39,7 +41,7 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const cache = new Map<string, Promise<LabInfo>>();
 
 function toInfo(state: LabState): LabInfo {
-  const hosts = state.hosts.filter((h) => h.role === 'host').map((h) => ({ name: h.name, ip: h.ip }));
+  const hosts = state.hosts.filter((h) => h.role === 'host').map((h) => ({ name: h.name, ip: h.ip, ...(h.veth ? { veth: h.veth } : {}) }));
   const behind = state.hosts.find((h) => h.role === 'behind_jump');
   const jump = hosts[0];
   if (jump === undefined || behind === undefined) throw new Error(`lab ${state.name}: state record lacks its jump or behind-jump host`);

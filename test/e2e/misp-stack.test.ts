@@ -113,6 +113,51 @@ function hostsOf(): string[] {
   return lab.hosts.map((h) => h.name);
 }
 
+/** Where the third host's application pool lives: a file system of its own, so that the disk-full scenario fills
+ * that pool alone (never the machine's disk). LXD's dir driver wants an empty directory, hence the subdirectory. */
+const SMALL_POOL = '/srv/airlock-lab/app-pool';
+
+/** The third host's `misp-app` pool on an 8 GiB (sparse) ext4 of its own, made before the install creates the pool.
+ * `mount -o loop` frees the loop device when the host's mount namespace goes. */
+async function smallAppPool(host: string): Promise<void> {
+  await onHost(host, [
+    'set -e',
+    `if ! mountpoint -q ${SMALL_POOL}; then`,
+    '  lxc profile delete app --project misp >/dev/null 2>&1 || true',
+    '  lxc storage delete misp-app >/dev/null 2>&1 || true',
+    `  mkdir -p ${SMALL_POOL} && rm -f ${SMALL_POOL}.img && truncate -s 8G ${SMALL_POOL}.img`,
+    `  mkfs.ext4 -q -F ${SMALL_POOL}.img && mount -o loop ${SMALL_POOL}.img ${SMALL_POOL}`,
+    'fi',
+    `rm -f ${SMALL_POOL}/filler`,
+    `lxc storage show misp-app >/dev/null 2>&1 || { mkdir -p ${SMALL_POOL}/lxd && lxc storage create misp-app dir source=${SMALL_POOL}/lxd >/dev/null; }`,
+  ].join('\n'));
+}
+
+/** Rows written on a host's live MISP right before a step, to be found again after it. */
+async function writeRow(host: string, what: string): Promise<string> {
+  const info = `written on ${host} ${what}`;
+  await mispApi(host, 'POST', '/events/add', { Event: { info, distribution: 0, threat_level_id: 4, analysis: 0 } });
+  return info;
+}
+
+async function eventInfos(host: string): Promise<string[]> {
+  const events = await mispApi<Array<{ Event?: { info: string }; info?: string }>>(host, 'GET', '/events/index');
+  return events.map((e) => e.Event?.info ?? e.info ?? '');
+}
+
+/** Polls the host's operation record until the update reached a phase that changed the host (the worst instant). */
+async function untilHalfBuilt(host: string): Promise<string> {
+  let phase = '';
+  for (let i = 0; i < 600 && !['launched', 'data carried', 'configured'].includes(phase); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const text = await onHost(host, `cat ${OPERATION_RECORD} 2>/dev/null || true`);
+    phase = text === '' ? '' : (JSON.parse(text) as { phase: string }).phase;
+  }
+  return phase;
+}
+
+const OPERATION_RECORD = '/var/lib/airlock/stacks/misp.operation.json';
+
 describe('real MISP stacks on a 3-host LXD lab (install, update, rollback)', function () {
   this.timeout(3_600_000);
 
@@ -127,6 +172,7 @@ describe('real MISP stacks on a 3-host LXD lab (install, update, rollback)', fun
     for (const host of hostsOf()) {
       await onHost(host, 'for c in $(lxc list --project misp --format csv -c n 2>/dev/null); do lxc delete --force --project misp "$c"; done; rm -rf /var/lib/airlock');
     }
+    await smallAppPool(hostsOf()[2] ?? '');
   });
 
   after(() => {
@@ -271,13 +317,8 @@ describe('real MISP stacks on a 3-host LXD lab (install, update, rollback)', fun
     const first = execa('node', [BIN, 'run', join(PLAYBOOKS, 'update.yml'), '-i', lab.inventoryPath, '-l', canary, '-e', vars, '--output', 'plain'],
       { cwd: work, reject: false, env: { CI: 'true', AIRLOCK_CREDENTIALS_DIR: credentialsDir } });
     // wait until the update has built part of the new revision: the worst instant to lose the controller
-    const recordPath = '/var/lib/airlock/stacks/misp.operation.json';
-    let phase = '';
-    for (let i = 0; i < 600 && !['launched', 'data carried', 'configured'].includes(phase); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      const text = await onHost(canary, `cat ${recordPath} 2>/dev/null || true`);
-      phase = text === '' ? '' : (JSON.parse(text) as { phase: string }).phase;
-    }
+    const recordPath = OPERATION_RECORD;
+    const phase = await untilHalfBuilt(canary);
     expect(phase, 'the update reached a phase that changed the host').to.be.oneOf(['launched', 'data carried', 'configured']);
 
     // a second update on the same host while the first holds it: refused, naming the holder, within seconds
@@ -308,5 +349,99 @@ describe('real MISP stacks on a 3-host LXD lab (install, update, rollback)', fun
     const events = await mispApi<Array<{ Event?: { info: string }; info?: string }>>(canary, 'GET', '/events/index');
     expect(events.map((e) => e.Event?.info ?? e.info)).to.include(`written on ${canary} before the killed update`);
     expect(await onHost(canary, `test -e ${recordPath} && echo open || echo none`)).to.equal('none');
+  });
+  it('a link cut for 45 s mid-update: status tells, the default rollback restores the pre-update revision with its rows, a re-run converges', async () => {
+    const target = lab.hosts[1];
+    const host = target?.name ?? '';
+    const veth = target?.veth ?? '';
+    expect(veth, 'the lab knows the host\'s link').not.to.equal('');
+    const liveBefore = (await live(host)).revision;
+    const beforeCut = await writeRow(host, 'before the link was cut');
+    const vars = JSON.stringify({ misp_bundle: bundles.bundles.v3, misp_bundle_trusted_keys: [bundles.publicKey], misp_hosts: 'lxd' });
+    const started = performance.now();
+    const update = execa('node', [BIN, 'run', join(PLAYBOOKS, 'update.yml'), '-i', lab.inventoryPath, '-l', host, '-e', vars, '--output', 'plain'],
+      { cwd: work, reject: false, env: { CI: 'true', AIRLOCK_CREDENTIALS_DIR: credentialsDir } });
+    const phase = await untilHalfBuilt(host);
+    expect(phase, 'the update reached a phase that changed the host').to.be.oneOf(['launched', 'data carried', 'configured']);
+    await execa('ip', ['link', 'set', veth, 'down']);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 45_000));
+    } finally {
+      await execa('ip', ['link', 'set', veth, 'up']);
+    }
+    const cut = await update;
+    timings['link cut: update until it gave up'] = Math.round((performance.now() - started) / 100) / 10;
+    expect(cut.exitCode, cut.stdout.slice(-3000)).not.to.equal(0);
+    expect(cut.stdout).to.match(new RegExp(`${host}.*UNREACHABLE`));
+    expect(cut.stdout, 'the summary names the host and the one command that restores it')
+      .to.match(new RegExp(`${host}: update r${liveBefore} -> r\\d+ stopped at phase "[a-z ]+"; restore service: airlock rollback ${host} -i `));
+
+    const shown = await airlock(['status', '-i', lab.inventoryPath, '-l', host]);
+    expect(shown.exitCode, 'status exits non-zero on an interrupted update').to.equal(2);
+    expect(shown.stdout).to.match(new RegExp(`${host}: INTERRUPTED update r${liveBefore} -> r\\d+ at "[a-z ]+"`));
+
+    const rollbackStarted = performance.now();
+    const rollback = await airlock(['rollback', host, '-i', lab.inventoryPath, '--output', 'plain']);
+    timings['link cut: default rollback'] = Math.round((performance.now() - rollbackStarted) / 100) / 10;
+    expect(rollback.exitCode, rollback.stdout.slice(-3000)).to.equal(0);
+    const restored = (await status()).get(host);
+    expect(restored?.revision, 'the revision live before the update').to.equal(liveBefore);
+    expect(restored?.containers?.every((c) => c.running)).to.equal(true);
+    expect(restored?.stray).to.deep.equal([]);
+    expect(await onHost(host, 'lxc list --project misp --format csv -c ns'), 'no half-built container is left')
+      .not.to.match(new RegExp(`-r${liveBefore + 1}\\b|-r${liveBefore + 2}\\b`));
+    expect(await onHost(host, `test -e ${OPERATION_RECORD} && echo open || echo none`)).to.equal('none');
+    await expectDataOf(host);
+    expect(await eventInfos(host)).to.include(beforeCut);
+
+    const afterRollback = await writeRow(host, 'after the rollback of the cut update');
+    const rerunStarted = performance.now();
+    const rerun = await play('update.yml', 'v3', ['-l', host]);
+    timings['link cut: re-run'] = Math.round((performance.now() - rerunStarted) / 100) / 10;
+    expect(rerun.exitCode, rerun.stdout.slice(-3000)).to.equal(0);
+    const updated = (await status()).get(host);
+    expect(updated?.bundleVersion).to.equal('v3');
+    expect(updated?.stray).to.deep.equal([]);
+    await expectDataOf(host);
+    expect(await eventInfos(host)).to.include.members([beforeCut, afterRollback]);
+
+    // the rollback point of this update is the data of when it began, not an older snapshot of the same revision
+    const back = await airlock(['rollback', host, '-i', lab.inventoryPath, '--output', 'plain']);
+    expect(back.exitCode, back.stdout.slice(-3000)).to.equal(0);
+    expect((await live(host)).revision).to.equal(liveBefore);
+    expect(await eventInfos(host)).to.include.members([beforeCut, afterRollback]);
+    timings['link cut: whole scenario'] = Math.round((performance.now() - started) / 100) / 10;
+  });
+
+  it('an update that fills the storage pool fails cleanly, names the pool, and leaves the previous revision running with its rows', async () => {
+    const host = lab.hosts[2]?.name ?? '';
+    const before = (await status()).get(host);
+    const row = await writeRow(host, 'before the pool filled up');
+    const imagesBefore = await onHost(host, 'lxc image list --format csv -c f | sort');
+    // leave the pool 300 MiB: room for the running stack, not for the update's copies of it
+    await onHost(host, `avail=$(df --output=avail -B1 ${SMALL_POOL} | tail -1); fallocate -l $((avail - 300 * 1024 * 1024)) ${SMALL_POOL}/filler`);
+    const started = performance.now();
+    try {
+      const run = await play('update.yml', 'v3', ['-l', host]);
+      timings['disk full: failed update and recovery'] = Math.round((performance.now() - started) / 100) / 10;
+      expect(run.exitCode, run.stdout.slice(-3000)).to.equal(2);
+      expect(run.report.hosts[host]?.rolled_back, run.stdout.slice(-3000)).to.equal(1);
+      expect(run.stdout).to.contain('No space left on device');
+      expect(run.stdout).to.contain("storage pool 'misp-app' is the fullest");
+      const after = (await status()).get(host);
+      expect(after?.revision, 'the previous revision is live').to.equal(before?.revision);
+      expect(after?.containers?.every((c) => c.running)).to.equal(true);
+      expect(after?.stray).to.deep.equal([]);
+      expect(await onHost(host, `test -e ${OPERATION_RECORD} && echo open || echo none`)).to.equal('none');
+      // nothing half written: no rollback point of the failed update, no new container, no image of its bundle
+      const live = after?.revision ?? 0;
+      expect(await onHost(host, `for c in $(lxc list --project misp --format csv -c n); do lxc info --project misp "$c" | grep -c "airlock-r${live}" || true; done | sort -u`)).to.equal('0');
+      expect(await onHost(host, 'lxc list --project misp --format csv -c n')).not.to.match(new RegExp(`-r${live + 1}\\b`));
+      expect(await onHost(host, 'lxc image list --format csv -c f | sort')).to.equal(imagesBefore);
+      await expectDataOf(host);
+      expect(await eventInfos(host)).to.include(row);
+    } finally {
+      await onHost(host, `rm -f ${SMALL_POOL}/filler`);
+    }
   });
 });
