@@ -58,7 +58,8 @@ export interface RecoveryPlan {
   remove: string[];
   /** recorded, not live, running: to stop */
   stop: string[];
-  /** "container/snapshot": the live revision's rollback point, taken by the operation that did not finish */
+  /** "container/snapshot": the live revision's rollback point, taken by the operation that did not finish (unless
+   * the record refers to it) */
   snapshots: string[];
   /** fingerprints of the abandoned bundle's images that no recorded revision and no remaining instance uses */
   images: string[];
@@ -79,7 +80,9 @@ export function planRecovery(record: StackRecord | undefined, instances: readonl
   const known = recorded(record);
   const live = liveContainers(record);
   const remove = strayContainers(record, instances);
-  const point = record === undefined ? '' : rollbackPointOf(record.live);
+  // a snapshot the record refers to (the live revision was retired once, then rolled back to) is kept: `--to` uses it
+  const liveEntry = record?.revisions.find((revision) => revision.id === record.live);
+  const point = record === undefined || liveEntry?.snapshot === rollbackPointOf(record.live) ? '' : rollbackPointOf(record.live);
   return {
     remove,
     stop: instances.filter((i) => known.has(i.name) && !live.has(i.name) && i.status !== 'Stopped').map((i) => i.name).sort(),

@@ -79,6 +79,9 @@ describe('recovery plan (stack/recovery.ts)', () => {
       { name: 'misp-r1', status: 'Stopped', snapshots: ['airlock-r1'] }, { name: 'mysql-r1', status: 'Stopped', snapshots: ['airlock-r1'] },
     ];
     expect(planRecovery(record, instances).snapshots).to.deep.equal(['misp-r2/airlock-r2']);
+    // a revision rolled back to keeps the snapshot its record names (the update that replaces it takes it afresh)
+    const rolledBackTo = { ...record, revisions: record.revisions.map((r) => (r.id === 2 ? { ...r, snapshot: 'airlock-r2' } : r)) };
+    expect(planRecovery(rolledBackTo, instances).snapshots).to.deep.equal([]);
   });
 
   it('removes the abandoned bundle\'s images that nothing uses, never an image a kept container or a recorded bundle uses', () => {
