@@ -15,12 +15,12 @@ export function formatRecap({ summaries, failures }: RecapInput): string {
   const hosts = Object.keys(summaries);
   const lines = [header('PLAY RECAP')];
   const showRolledBack = hosts.some((h) => (summaries[h] as HostSummary).rolled_back > 0);
-  const width = Math.max(26, ...hosts.map((h) => h.length + 1));
   for (const host of hosts) {
     const s = summaries[host] as HostSummary;
     const fields = COUNTERS.map((name) => `${name}=${String(s[name]).padEnd(4)}`);
     if (showRolledBack) fields.push(`rolled_back=${String(s.rolled_back).padEnd(4)}`);
-    lines.push(`${host.padEnd(width)}: ${fields.join(' ')}`.trimEnd());
+    // Ansible's "%-26s : " exactly (no widening for long names), so that scripts reading its recap read ours
+    lines.push(`${host.padEnd(26)} : ${fields.join(' ')}`.trimEnd());
   }
   const failing = hosts.filter((h) => failures.has(h));
   if (failing.length > 0) {
