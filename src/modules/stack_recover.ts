@@ -4,7 +4,7 @@
 // failed update's rescue. What the operation brought goes too: its bundle's images that nothing uses, and the live
 // revision's rollback point it took.
 import { failOnArgError, ModuleArgError, optionalNumber, optionalString } from './lib/common.js';
-import type { ModuleDefinition } from './lib/types.js';
+import type { ModuleContext, ModuleDefinition } from './lib/types.js';
 import { apiPath, lxc, lxcRun, lxdGet, lxdName } from './lib/lxc.js';
 import { lxdModuleResult } from './lib/lxd-result.js';
 import { parseStackRecord, type StackRecord } from '../stack/record.js';
@@ -31,7 +31,7 @@ interface InstanceObject {
 }
 
 /** Every instance on the host (any project: an image in use by another stack is not ours to delete). */
-async function instancesOnHost(ctx: Parameters<ModuleDefinition['run']>[1], project: string): Promise<{ mine: InstanceState[]; others: InstanceState[] }> {
+async function instancesOnHost(ctx: ModuleContext, project: string): Promise<{ mine: InstanceState[]; others: InstanceState[] }> {
   const all = await lxdGet<InstanceObject[]>(ctx, '/1.0/instances?recursion=1&all-projects=true') ?? [];
   const state = (i: InstanceObject): InstanceState => ({ name: String(i.name), status: String(i.status), baseImage: i.config?.['volatile.base_image'] });
   const mine: InstanceState[] = [];

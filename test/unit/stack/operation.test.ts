@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { describeOperation, leaseHeld, parseOperation, type StackOperation } from '../../../src/stack/operation.js';
 import { contentHash, heartbeatCommand, parseOperationRead, readOperationCommand, removeOperationCommand, writeOperationCommand } from '../../../src/stack/operation-commands.js';
 import { planRecovery, strayContainers } from '../../../src/stack/recovery.js';
+import { recoveryCommands } from '../../../src/modules/stack_recover.js';
 import type { StackRecord } from '../../../src/stack/record.js';
 
 const op: StackOperation = {
@@ -102,5 +103,14 @@ describe('recovery plan (stack/recovery.ts)', () => {
     // a version some recorded revision runs is never abandoned, nor is anything when the operation brought no bundle
     expect(planRecovery(record, instances, images, { bundleVersion: 'v2' }).images).to.deep.equal([]);
     expect(planRecovery(record, instances, images, { bundleVersion: '' }).images).to.deep.equal([]);
+  });
+
+  it('sends stops first, then deletes of containers, of the rollback point, and of images once nothing uses them', () => {
+    expect(recoveryCommands({ stop: ['misp-r1'], remove: ['misp-r3'], snapshots: ['misp-r2/airlock-r2'], images: ['f3'] }, 'misp', 120)).to.deep.equal([
+      'lxc stop misp-r1 --timeout 120 --project misp',
+      'lxc delete misp-r3 --force --project misp',
+      'lxc delete misp-r2/airlock-r2 --project misp',
+      'lxc image delete f3',
+    ]);
   });
 });
