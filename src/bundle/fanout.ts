@@ -37,7 +37,7 @@ export interface FanOutOptions extends BundlePushOptions {
   relayAttempts?: number;
   /** lifetime of the key lines, after which their forced command refuses to run (default 6 h) */
   keyLifetimeS?: number;
-  /** how often the receiver's partial file is read for progress, ms (default 500) */
+  /** how often the receiver's partial file is read for progress, ms (default 1000) */
   progressIntervalMs?: number;
   /** a host now holds a verified copy and is about to serve others (tests tamper with the copy here) */
   onVerified?: (host: string, component: BundleComponent) => Promise<void> | void;
@@ -161,6 +161,8 @@ async function fanOutFile(run: FanOutRun, component: BundleComponent): Promise<v
   const relayAttempts = options.relayAttempts ?? 2;
   let workstationBusy = 0;
   const started = Date.now();
+  // a host no relay can verify (no host key from an SSH handshake) or reach (behind a jump) is the workstation's
+  const direct = (host: string): boolean => options.target(host).direct || run.state(host).conn?.hostKey === undefined;
   const outcome = (status: PushFileOutcome['status'], extra: Partial<PushFileOutcome> = {}): PushFileOutcome => ({
     status, bytesSent: 0, resumedFrom: 0, attempts: 1, durationMs: Date.now() - started, remotePath: task.finalPath, ...extra,
   });
@@ -175,7 +177,7 @@ async function fanOutFile(run: FanOutRun, component: BundleComponent): Promise<v
       }
       if (probe.finalSize === component.size && parseSha256((await run.execOk(host, sha256Command(task.finalPath), 'sha256')).stdout) === component.sha256) {
         results.set(host, { component: component.name, file: component.file, outcome: outcome('skipped', { skipReason: 'already_present' }), bytesReceived: 0 });
-        if (!options.target(host).direct) holders.push(host);
+        if (!direct(host)) holders.push(host);
         return;
       }
       pending.push(host);
@@ -185,13 +187,13 @@ async function fanOutFile(run: FanOutRun, component: BundleComponent): Promise<v
   }));
   // relay-capable hosts first, so the workstation's first copy lands where it can be passed on
   const order = [...run.states.keys()];
-  pending.sort((a, b) => Number(options.target(a).direct) - Number(options.target(b).direct) || order.indexOf(a) - order.indexOf(b));
+  pending.sort((a, b) => Number(direct(a)) - Number(direct(b)) || order.indexOf(a) - order.indexOf(b));
 
   const becameHolder = async (host: string, result: HostFileResult): Promise<void> => {
     const notes = failures.get(host);
     results.set(host, notes === undefined ? result : { ...result, relayFailures: notes });
     await options.onVerified?.(host, component);
-    if (!options.target(host).direct) holders.push(host);
+    if (!direct(host)) holders.push(host);
   };
 
   const fromWorkstation = async (host: string): Promise<void> => {
@@ -250,7 +252,7 @@ async function fanOutFile(run: FanOutRun, component: BundleComponent): Promise<v
       const done = Number((await run.exec(host, partSizeCommand(task.partPath))).stdout.trim());
       if (Number.isFinite(done)) options.onProgress?.(host, component, { bytesDone: done, bytesTotal: component.size, bytesSent: 0 }, relay);
     };
-    poll = setInterval(() => void reportProgress().catch(() => undefined), options.progressIntervalMs ?? 500);
+    poll = setInterval(() => void reportProgress().catch(() => undefined), options.progressIntervalMs ?? 1000);
     let relayOutput = '';
     try {
       // not run.exec: a send is never repeated behind the scheduler's back (a retry is the scheduler's decision)
@@ -303,7 +305,7 @@ async function fanOutFile(run: FanOutRun, component: BundleComponent): Promise<v
           continue;
         }
         const usable = holders.filter((h) => !banned.has(h) && run.state(h).failure === undefined);
-        if (options.target(host).direct || (tries.get(host) ?? 0) >= relayAttempts || usable.length === 0) {
+        if (direct(host) || (tries.get(host) ?? 0) >= relayAttempts || usable.length === 0) {
           if (workstationBusy >= seeds) continue;
           pending.splice(pending.indexOf(host), 1);
           workstationBusy += 1;

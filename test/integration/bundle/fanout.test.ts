@@ -4,7 +4,7 @@
 // sending bad bytes changes nothing in the end, and no key is left behind.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +41,7 @@ describe('bundle push --fan-out on lab hosts (integration)', function () {
   let bundle: OpenBundle;
   let hosts: string[];
   const dest = '/srv/airlock-fanout-test';
-  const dests = ['', '-kill', '-tamper', '-cli'].map((suffix) => `${dest}${suffix}`);
+  const dests = ['', '-kill', '-tamper', '-cli', '-module'].map((suffix) => `${dest}${suffix}`);
 
   function options(destDir: string, extra: Partial<FanOutOptions> = {}): FanOutOptions {
     return {
@@ -189,5 +189,30 @@ describe('bundle push --fan-out on lab hosts (integration)', function () {
     expect(run.stdout).to.match(/5 host\(s\), 5 changed, 0 ok, 0 failed, 0 unreachable; 70\.0 MiB sent by the workstation, 175 MiB received by the hosts/);
     await expectVerifiedEverywhere(destDir, [...hosts.slice(0, 4), behind]);
     await expectNoFanOutKeys([...hosts.slice(0, 4), behind]);
+  });
+
+  it('bundle_push with fan_out: true in a playbook: the play\'s hosts relay to each other, the workstation sends about once', async () => {
+    const destDir = dests[4] as string;
+    const playbook = join(work, 'fanout.yml');
+    writeFileSync(playbook, [
+      `- hosts: ${hosts.slice(0, 4).join(',')}`,
+      '  gather_facts: false',
+      '  tasks:',
+      '    - bundle_push:',
+      `        bundle: ${bundleDir}`,
+      `        dest: ${destDir}`,
+      '        insecure_skip_signature: true',
+      '        fan_out: true',
+      '',
+    ].join('\n'));
+    const before = bytesSentIntoLab(lab);
+    const run = await airlock(['run', playbook, '-i', lab.inventoryPath, '--output', 'plain']);
+    const wire = bytesSentIntoLab(lab) - before;
+    expect(run.code, `${run.stdout}\n${run.stderr}`).to.equal(0);
+    expect(run.stdout.match(/changed: \[/g)?.length).to.equal(4);
+    await expectVerifiedEverywhere(destDir, hosts.slice(0, 4));
+    // one copy of each image and the playbook's own small traffic, not four copies
+    expect(wire, `${wire} bytes on the bridge`).to.be.at.most(1.3 * (BIG + SMALL));
+    await expectNoFanOutKeys(hosts.slice(0, 4));
   });
 });
