@@ -6,15 +6,27 @@ import type { HostPushResult } from './push.js';
 
 export interface PushProgressView {
   hostStarted(host: string, totalBytes: number): void;
-  progress(host: string, bytesSentTotal: number): void;
+  /** relay: the fan-out host these bytes come from (undefined: the workstation) */
+  progress(host: string, bytesSentTotal: number, relay?: string): void;
   hostDone(result: HostPushResult): void;
   close(): Promise<void>;
 }
 
+/** Where each file came from, when a fan-out relay served any: `misp from lab-h001, mysql from the workstation`. */
+function sources(result: HostPushResult): string | undefined {
+  if (!result.files.some((f) => f.relay !== undefined)) return undefined;
+  return result.files.filter((f) => f.outcome.status === 'sent')
+    .map((f) => `${f.component} from ${f.relay ?? 'the workstation'}${f.relayFailures ? ` after ${f.relayFailures.length} failed relay attempt(s)` : ''}`).join(', ');
+}
+
 export function resultLine(result: HostPushResult): string {
-  const rate = formatRate(result.bytesSent, result.durationMs);
   const files = `${result.files.length - result.skipped} sent, ${result.skipped} skipped`;
-  const base = `${result.host}: ${result.status}, ${formatBytes(result.bytesSent)} sent (${files}), ${formatDuration(result.durationMs)}, ${rate}`;
+  const from = sources(result);
+  const rate = formatRate(from === undefined ? result.bytesSent : result.bytesReceived, result.durationMs);
+  const amount = from === undefined
+    ? `${formatBytes(result.bytesSent)} sent (${files})`
+    : `${formatBytes(result.bytesReceived)} received (${from}; ${formatBytes(result.bytesSent)} from the workstation; ${files})`;
+  const base = `${result.host}: ${result.status}, ${amount}, ${formatDuration(result.durationMs)}, ${rate}`;
   return result.error === undefined ? base : `${base}: ${result.error}`;
 }
 
@@ -45,14 +57,14 @@ export function plainProgress(write: (line: string) => void): PushProgressView {
     hostStarted(host, totalBytes) {
       hosts.set(host, { total: totalBytes, sent: 0, started: Date.now(), lastPrintedQuarter: 0 });
     },
-    progress(host, sent) {
+    progress(host, sent, relay) {
       const state = hosts.get(host);
       if (!state || state.total === 0) return;
       state.sent = sent;
       const quarter = Math.floor((sent / state.total) * 4);
       if (quarter > state.lastPrintedQuarter && quarter < 4) {
         state.lastPrintedQuarter = quarter;
-        write(`${host}: ${quarter * 25}% ${formatBytes(sent)}/${formatBytes(state.total)} ${formatRate(sent, Date.now() - state.started)}`);
+        write(`${host}: ${quarter * 25}% ${formatBytes(sent)}/${formatBytes(state.total)} ${formatRate(sent, Date.now() - state.started)}${relay === undefined ? '' : ` from ${relay}`}`);
       }
     },
     hostDone(result) {
@@ -89,14 +101,14 @@ export function liveProgress(hostsInOrder: readonly string[], writeResult: (line
     hostStarted(host, totalBytes) {
       states.set(host, { total: totalBytes, sent: 0, started: Date.now(), lastPrintedQuarter: 0 });
     },
-    progress(host, sent) {
+    progress(host, sent, relay) {
       const state = states.get(host);
       if (!state) return;
       state.sent = sent;
       const now = Date.now();
       if (now - (lastDraw.get(host) ?? 0) < 250) return;
       lastDraw.set(host, now);
-      setters.get(host)?.(liveTitle(host, state));
+      setters.get(host)?.(`${liveTitle(host, state)}${relay === undefined ? '' : ` from ${relay}`}`);
     },
     hostDone(result) {
       results.push(result);

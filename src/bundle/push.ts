@@ -16,7 +16,14 @@ import { ensureLxdImage, type LxdImageOutcome } from './lxd-image.js';
 export interface HostFileResult {
   component: string;
   file: string;
+  /** outcome.bytesSent: what the workstation itself sent to this host for this file */
   outcome: PushFileOutcome;
+  /** the inventory host that served the file in a fan-out; absent when the workstation sent it (or nothing was sent) */
+  relay?: string;
+  /** bytes that reached this host's disk for this file in this push, from whichever source (all attempts) */
+  bytesReceived: number;
+  /** fan-out attempts that did not deliver this file (which relay, why), before the one that did */
+  relayFailures?: string[];
   imported?: LxdImageOutcome;
 }
 
@@ -25,7 +32,10 @@ export interface HostPushResult {
   status: 'ok' | 'changed' | 'failed' | 'unreachable';
   error?: string;
   files: HostFileResult[];
+  /** bytes the workstation sent to this host (a fan-out's relays send the rest) */
   bytesSent: number;
+  /** bytes that reached this host from any source */
+  bytesReceived: number;
   /** files not sent because the host already had them */
   skipped: number;
   durationMs: number;
@@ -44,7 +54,8 @@ export interface BundlePushOptions {
   connect: (host: string) => Promise<Connection>;
   /** a fresh connection after a drop (the pool forgets a dead one) */
   reconnect?: (host: string) => Promise<Connection>;
-  onProgress?: (host: string, component: BundleComponent, progress: PushProgress) => void;
+  /** `relay`: the inventory host serving these bytes in a fan-out, undefined for the workstation */
+  onProgress?: (host: string, component: BundleComponent, progress: PushProgress, relay?: string) => void;
   onHostStart?: (host: string, totalBytes: number) => void;
   onHostDone?: (result: HostPushResult) => void;
 }
@@ -68,7 +79,7 @@ export function importAlias(component: BundleComponent): string {
 }
 
 /** Copy the manifest next to the images (so lxd_image can read fingerprints on the host); skipped when identical. */
-async function placeManifest(conn: Connection, bundle: OpenBundle, destDir: string): Promise<void> {
+export async function placeManifest(conn: Connection, bundle: OpenBundle, destDir: string): Promise<void> {
   const remote = `${destDir.replace(/\/+$/, '')}/${remoteManifestName(bundle)}`;
   const want = createHash('sha256').update(bundle.manifestBytes).digest('hex');
   // one round trip: the hash when the manifest is there, and the directory made when it is not (every image may have
@@ -78,12 +89,35 @@ async function placeManifest(conn: Connection, bundle: OpenBundle, destDir: stri
   await conn.putContent(bundle.manifestBytes, remote, { mode: 0o644 });
 }
 
+/**
+ * After a host holds every file: the manifest beside them and, with importImages, each image in the host's LXD.
+ * Returns why it failed, or undefined.
+ */
+export async function finishHost(conn: Connection, bundle: OpenBundle, components: readonly BundleComponent[], files: HostFileResult[], options: Pick<BundlePushOptions, 'check' | 'destDir' | 'importImages'>): Promise<string | undefined> {
+  if (!options.check) await placeManifest(conn, bundle, options.destDir);
+  if (!options.importImages) return undefined;
+  for (const entry of files) {
+    const component = components.find((c) => c.name === entry.component) as BundleComponent;
+    entry.imported = await ensureLxdImage((command) => conn.exec(command), {
+      file: `${options.destDir.replace(/\/+$/, '')}/${component.file}`,
+      fingerprint: component.lxd_fingerprint,
+      sha256: component.sha256,
+      alias: importAlias(component),
+      state: 'present',
+      keep_file: false,
+    }, options.check ?? false);
+    if (entry.imported.failed) return `${component.name}: ${entry.imported.msg}`;
+  }
+  return undefined;
+}
+
 export async function pushToHost(host: string, bundle: OpenBundle, components: readonly BundleComponent[], options: BundlePushOptions, transferSlot: <T>(send: () => Promise<T>) => Promise<T>): Promise<HostPushResult> {
   const started = Date.now();
   const files: HostFileResult[] = [];
   const finish = (status: HostPushResult['status'], error?: string): HostPushResult => ({
     host, status, files,
     bytesSent: files.reduce((sum, f) => sum + f.outcome.bytesSent, 0),
+    bytesReceived: files.reduce((sum, f) => sum + f.bytesReceived, 0),
     skipped: files.filter((f) => f.outcome.status === 'skipped').length,
     durationMs: Date.now() - started,
     ...(error === undefined ? {} : { error }),
@@ -111,23 +145,10 @@ export async function pushToHost(host: string, bundle: OpenBundle, components: r
         ...(options.reconnect ? { reconnect: async () => { conn = await (options.reconnect as (h: string) => Promise<Connection>)(host); return conn; } } : {}),
         onProgress: (progress) => options.onProgress?.(host, component, progress),
       });
-      files.push({ component: component.name, file: component.file, outcome });
+      files.push({ component: component.name, file: component.file, outcome, bytesReceived: outcome.status === 'sent' ? outcome.bytesSent : 0 });
     }
-    if (!options.check) await placeManifest(conn, bundle, options.destDir);
-    if (options.importImages) {
-      for (const entry of files) {
-        const component = components.find((c) => c.name === entry.component) as BundleComponent;
-        entry.imported = await ensureLxdImage((command) => conn.exec(command), {
-          file: `${options.destDir.replace(/\/+$/, '')}/${component.file}`,
-          fingerprint: component.lxd_fingerprint,
-          sha256: component.sha256,
-          alias: importAlias(component),
-          state: 'present',
-          keep_file: false,
-        }, options.check ?? false);
-        if (entry.imported.failed) return finish('failed', `${component.name}: ${entry.imported.msg}`);
-      }
-    }
+    const failure = await finishHost(conn, bundle, components, files, options);
+    if (failure !== undefined) return finish('failed', failure);
     const changed = files.some((f) => f.outcome.status !== 'skipped' || f.imported?.changed);
     return finish(changed ? 'changed' : 'ok');
   } catch (error) {

@@ -71,8 +71,23 @@ const HASH_STDIN = 'if command -v openssl >/dev/null 2>&1; then openssl dgst -sh
  * Only coreutils (head, tee, truncate, stat) and openssl/sha256sum: nothing to install on a host.
  */
 export function receiveCommand(partPath: string, finalPath: string, offset: number, size: number, sha256: string): string {
+  return receiveSteps(partPath, finalPath, offset, size, sha256).join('\n');
+}
+
+/** How long a receive waits for an earlier receive into the same directory (still draining a dead link) to end. */
+export const RECEIVE_LOCK_WAIT_S = 600;
+
+/**
+ * The receive command as separate complete commands (joined by newlines for an exec channel, by `; ` where the
+ * command must fit on one line, as in an authorized_keys `command=`).
+ */
+export function receiveSteps(partPath: string, finalPath: string, offset: number, size: number, sha256: string): string[] {
   return [
     sh`p=${partPath}; f=${finalPath}`,
+    // After a link drop the receive of the dead connection may still be appending to .part when a new one (from the
+    // workstation or another relay) starts: the directory lock makes the newcomer wait until the old one ended, so
+    // two writers never interleave. flock is util-linux (essential on Debian); without it, no lock.
+    sh`exec 9<"$(dirname "$p")"; if command -v flock >/dev/null 2>&1; then flock -w ${RECEIVE_LOCK_WAIT_S} 9 || { echo "another receive into $(dirname "$p") still held its lock after ${RECEIVE_LOCK_WAIT_S} s" >&2; exit 8; }; fi`,
     // the caller resumes from the probe's size; a prefix shorter than that (removed since) cannot be resumed
     sh`have=$(stat -c %s "$p" 2>/dev/null || echo 0); [ "$have" -ge ${offset} ] || { echo "partial file has $have bytes, fewer than the resume offset ${offset}" >&2; exit 3; }`,
     sh`truncate -s ${offset} "$p"`,
@@ -87,7 +102,7 @@ export function receiveCommand(partPath: string, finalPath: string, offset: numb
     sh`if [ "$got" != ${size} ]; then echo verdict=short; exit 5; fi`,
     sh`if [ "$h" != ${sha256} ]; then rm -f "$p"; echo verdict=mismatch; exit 6; fi`,
     'mv -f "$p" "$f" && echo verdict=ok',
-  ].join('\n');
+  ];
 }
 
 export interface ReceiveResult {

@@ -9,7 +9,9 @@ import { openBundle } from '../bundle/bundle-dir.js';
 import { formatProblems, verifyBundle } from '../bundle/verify.js';
 import { generateSigningKey, signBundleDir } from '../bundle/signing.js';
 import { openVerifiedBundle } from '../bundle/gate.js';
-import { pushBundle, type HostPushResult } from '../bundle/push.js';
+import { pushBundle, type BundlePushOptions, type HostPushResult } from '../bundle/push.js';
+import { pushBundleFanOut } from '../bundle/fanout.js';
+import { fanOutTarget } from '../bundle/fanout-target.js';
 import { liveProgress, plainProgress } from '../bundle/progress.js';
 import { formatBytes } from '../bundle/format.js';
 import { loadInventory } from '../inventory/load.js';
@@ -37,7 +39,7 @@ interface BuildCli { images?: string; fromLxd?: string[]; output: string; name?:
 interface VerifyCli { keyring?: string; trustedKey: string[] }
 interface PushCli extends VerifyCli {
   inventory: string[]; limit?: string; dest: string; maxTransfers: number; import?: boolean; insecureSkipSignature?: boolean;
-  components?: string; check?: boolean; acceptNewHostKeys?: boolean;
+  components?: string; check?: boolean; acceptNewHostKeys?: boolean; fanOut?: boolean; fanOutSeeds: number;
 }
 
 async function buildCommand(options: BuildCli): Promise<void> {
@@ -103,7 +105,7 @@ async function pushCommand(path: string, options: PushCli): Promise<void> {
   process.once('SIGINT', onSigint);
   const view = process.stdout.isTTY ? liveProgress(hosts, out) : plainProgress(out);
   try {
-    const results = await pushBundle(bundle, hosts, {
+    const common: BundlePushOptions = {
       destDir: options.dest,
       maxTransfers: options.maxTransfers,
       ...(options.components ? { components: options.components.split(',').map((s) => s.trim()).filter((s) => s !== '') } : {}),
@@ -117,13 +119,18 @@ async function pushCommand(path: string, options: PushCli): Promise<void> {
         return pool.get(host, varsOf(host));
       },
       onHostStart: (host, total) => view.hostStarted(host, total),
-      onProgress: (host, _component, progress) => view.progress(host, progress.bytesSent),
+      onProgress: (host, _component, progress, relay) => view.progress(host, relay === undefined ? progress.bytesSent : progress.bytesDone, relay),
       onHostDone: (result) => view.hostDone(result),
-    });
+    };
+    const results = options.fanOut
+      ? await pushBundleFanOut(bundle, hosts, { ...common, seeds: options.fanOutSeeds, target: (host) => fanOutTarget(host, varsOf(host)) })
+      : await pushBundle(bundle, hosts, common);
     await view.close();
     const sent = results.reduce((sum, r) => sum + r.bytesSent, 0);
     const count = (status: HostPushResult['status']): number => results.filter((r) => r.status === status).length;
-    out(`bundle ${bundle.manifest.name} ${bundle.manifest.version}: ${results.length} host(s), ${count('changed')} changed, ${count('ok')} ok, ${count('failed')} failed, ${count('unreachable')} unreachable; ${formatBytes(sent)} sent`);
+    const received = results.reduce((sum, r) => sum + r.bytesReceived, 0);
+    const totals = options.fanOut ? `${formatBytes(sent)} sent by the workstation, ${formatBytes(received)} received by the hosts` : `${formatBytes(sent)} sent`;
+    out(`bundle ${bundle.manifest.name} ${bundle.manifest.version}: ${results.length} host(s), ${count('changed')} changed, ${count('ok')} ok, ${count('failed')} failed, ${count('unreachable')} unreachable; ${totals}`);
     process.exitCode = exitCodeFor(results);
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -180,6 +187,8 @@ export function register(program: Command): void {
     .option('--dest <dir>', 'directory on the hosts', DEFAULT_DEST)
     .option('--max-transfers <n>', 'simultaneous file transfers over all hosts', positiveInt('--max-transfers'), 4)
     .option('--components <list>', 'only these components, comma-separated')
+    .option('--fan-out', 'send each image from the workstation once; hosts holding a verified copy serve the others over SSH (a key made for this push only)')
+    .option('--fan-out-seeds <n>', 'with --fan-out: hosts the workstation serves at once', positiveInt('--fan-out-seeds'), 1)
     .option('--import', 'import each image into the host\'s LXD after the push (alias <component>-<version>)')
     .option('--keyring <file>', 'OpenPGP keyring for upstream .sig files')
     .option('--trusted-key <pub>', 'ed25519 public key trusted to sign manifests (repeatable)', collect, [])

@@ -8,7 +8,7 @@ import { UnreachableError } from './errors.js';
 import { KnownHostsStore } from './known-hosts.js';
 import { LocalConnection } from './local.js';
 import { connectionSettings, type ConnectionSettings, type JumpSpec } from './settings.js';
-import { openSshClient, type HopParams } from './ssh-client.js';
+import { openSshClient, verifiedHostKey, type HopParams } from './ssh-client.js';
 import { SshConnection } from './ssh.js';
 import type { Connection } from './types.js';
 
@@ -188,6 +188,7 @@ export class ConnectionPool {
     let connection: SshConnection | undefined;
     connection = new SshConnection(host, client, {
       user: settings.user,
+      ...(verifiedHostKey(client) === undefined ? {} : { hostKey: verifiedHostKey(client) as string }),
       ...(settings.become.password === undefined ? {} : { becomePassword: settings.become.password }),
       ...(this.options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: this.options.commandTimeoutMs }),
       ...(this.options.maxChannelsPerHost === undefined ? {} : { maxChannels: this.options.maxChannelsPerHost }),

@@ -46,6 +46,19 @@ function describe(error: SocketError, params: HopParams, methods: string[], time
   return `cannot connect to ${where}: ${error.message}`;
 }
 
+/** The host key each client's handshake verified against known_hosts, for whoever must trust that host in turn. */
+const verifiedKeys = new WeakMap<ssh2.Client, Buffer>();
+
+/** `ssh-ed25519 AAAA...` (known_hosts form) of the key this client verified, or undefined before the handshake. */
+export function verifiedHostKey(client: ssh2.Client): string | undefined {
+  const blob = verifiedKeys.get(client);
+  if (blob === undefined || blob.length < 4) return undefined;
+  // the key blob starts with its type as an SSH string (RFC 4253 6.6)
+  const typeLength = blob.readUInt32BE(0);
+  if (typeLength > 64 || blob.length < 4 + typeLength) return undefined;
+  return `${blob.subarray(4, 4 + typeLength).toString('ascii')} ${blob.toString('base64')}`;
+}
+
 export async function openSshClient(params: HopParams, store: KnownHostsStore, passphrases: PassphraseSource): Promise<ssh2.Client> {
   const hopOption = params.hop === undefined ? {} : { hop: params.hop };
   const auth = await authConfig(
@@ -104,7 +117,10 @@ export async function openSshClient(params: HopParams, store: KnownHostsStore, p
       ...(auth.password === undefined ? {} : { password: auth.password, tryKeyboard: true }),
       hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
         store.verify(target, key).then(
-          () => verify(true),
+          () => {
+            verifiedKeys.set(client, key);
+            verify(true);
+          },
           (error: unknown) => {
             hostKeyFailure = error instanceof HostKeyError ? error : new HostKeyError(params.host, 'unknown', String(error), hopOption);
             verify(false);

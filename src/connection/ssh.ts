@@ -16,6 +16,8 @@ import type { Connection, ExecOptions, ExecResult, FileInstall, PutFileOptions, 
 export interface SshConnectionOptions {
   /** user the session runs as (decides whether become needs sudo) */
   user: string;
+  /** the host key the handshake verified (known_hosts form) */
+  hostKey?: string;
   becomePassword?: string;
   commandTimeoutMs?: number;
   /** session channels open at once; OpenSSH allows 10 per connection (MaxSessions) and SFTP takes one */
@@ -76,6 +78,7 @@ function collectOutput(channel: ssh2.ClientChannel, started: number): () => Exec
 export class SshConnection implements Connection {
   readonly host: string;
   readonly user: string;
+  readonly hostKey?: string;
   private readonly client: ssh2.Client;
   private readonly options: SshConnectionOptions;
   private readonly limit: LimitFunction;
@@ -90,6 +93,7 @@ export class SshConnection implements Connection {
   constructor(host: string, client: ssh2.Client, options: SshConnectionOptions) {
     this.host = host;
     this.user = options.user;
+    if (options.hostKey !== undefined) this.hostKey = options.hostKey;
     this.client = client;
     this.options = options;
     this.limit = pLimit(options.maxChannels ?? 8);

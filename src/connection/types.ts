@@ -92,6 +92,8 @@ export interface Connection {
   readonly host: string;
   /** The user commands and file operations run as when there is no become (the SSH login user). */
   readonly user: string;
+  /** The host key this connection verified (`ssh-ed25519 AAAA...`), when it is an SSH connection. */
+  readonly hostKey?: string;
   /** Run a shell command on the host. Never throws for a non-zero exit: that is in `rc`. Throws UnreachableError or CommandTimeoutError. */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** Stream a local file to the host in constant memory. */

@@ -15,8 +15,9 @@ export function sshdConfig(options: SshdConfigOptions): string {
     'Port 22',
     `HostKey ${options.hostKeyPath}`,
     'PidFile none',
-    // Outside every overlaid path, so one file serves all hosts of the lab.
-    `AuthorizedKeysFile ${options.authorizedKeysPath}`,
+    // Outside every overlaid path, so one file serves all hosts of the lab; then the host's own (root's home is
+    // overlaid per host), where a bundle fan-out installs its per-push key as it would on a real host.
+    `AuthorizedKeysFile ${options.authorizedKeysPath} .ssh/authorized_keys`,
     'PermitRootLogin prohibit-password',
     'PubkeyAuthentication yes',
     'PasswordAuthentication no',

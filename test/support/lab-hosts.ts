@@ -84,3 +84,29 @@ export async function startExtraSshd(lab: LabInfo, host: string, port: number, e
   }
   return { port, stop: () => sshd.kill('SIGKILL') };
 }
+
+/** SIGKILL every process of a host whose command name is `comm` (e.g. the `ssh` client of a fan-out relay). */
+export function killProcesses(lab: LabInfo, host: string, comm: string): number {
+  const pids = execFileSync('ip', ['netns', 'pids', hostRecord(lab, host).netns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  let killed = 0;
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== comm) continue;
+      process.kill(pid, 'SIGKILL');
+      killed++;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return killed;
+}
+
+/** The lab bridge in the root namespace: everything the controller sends to any lab host crosses it. */
+export function labBridge(lab: LabInfo): string {
+  return (JSON.parse(readFileSync(`${lab.stateDir}/state.json`, 'utf8')) as { bridge: string }).bridge;
+}
+
+/** Bytes the controller has sent into the lab so far, as the kernel counts them on the bridge (not as airlock does). */
+export function bytesSentIntoLab(lab: LabInfo): number {
+  return Number(readFileSync(`/sys/class/net/${labBridge(lab)}/statistics/tx_bytes`, 'utf8').trim());
+}

@@ -1,33 +1,23 @@
 // Pushing bundles to real SSH hosts (lab "bundle"): parallel push, resume after an interruption, a dropped link
 // retried within the run, 0 bytes the second time, and the refusals (tampered image, bad signature, no room).
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureLab, type LabInfo } from '../../support/lab.js';
+import type { LabInfo } from '../../support/lab.js';
 import { dropSessions, pathOnHost } from '../../support/lab-hosts.js';
 import { buildFromImages } from '../../../src/bundle/build.js';
-import { openBundle, type OpenBundle } from '../../../src/bundle/bundle-dir.js';
+import type { OpenBundle } from '../../../src/bundle/bundle-dir.js';
 import { pushBundle, type BundlePushOptions } from '../../../src/bundle/push.js';
 import { pushFile } from '../../../src/bundle/transfer.js';
 import { generateSigningKey, signBundleDir } from '../../../src/bundle/signing.js';
 import { sh } from '../../../src/util/shell.js';
-import { labClients, onHost, writeRandomFile, type LabClients } from './helpers.js';
+import { bundleLab, onHost, runAirlock, writePushPlaybook, writeRandomFile, type LabClients } from './helpers.js';
 
 const AIRLOCK = fileURLToPath(new URL('../../../../bin/airlock.js', import.meta.url));
 const MIB = 1024 * 1024;
 const BIG = 40 * MIB;
-
-function airlock(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [AIRLOCK, ...args], { maxBuffer: 16 * MIB }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('bundle push to lab hosts (integration)', function () {
   this.timeout(180_000);
@@ -44,16 +34,7 @@ describe('bundle push to lab hosts (integration)', function () {
   }
 
   before(async () => {
-    lab = await ensureLab({ name: 'bundle', hosts: 5 });
-    clients = await labClients(lab);
-    hosts = lab.hosts.slice(0, 5).map((h) => h.name);
-    work = mkdtempSync(join(tmpdir(), 'airlock-bundle-it-'));
-    mkdirSync(join(work, 'images'));
-    writeRandomFile(join(work, 'images', 'MISP_v9.9.1_abcdef0.tar.gz'), BIG);
-    writeRandomFile(join(work, 'images', 'MySQL_10.11.9.tar.gz'), 3 * MIB);
-    bundleDir = join(work, 'bundle');
-    await buildFromImages(join(work, 'images'), { outDir: bundleDir, version: 'it1' });
-    bundle = await openBundle(bundleDir);
+    ({ lab, clients, hosts, work, bundleDir, bundle } = await bundleLab('bundle', 5, { 'MISP_v9.9.1_abcdef0.tar.gz': BIG, 'MySQL_10.11.9.tar.gz': 3 * MIB }, 'it1'));
     await Promise.all(hosts.map((host) => onHost(clients, host, sh`rm -rf ${dest} ${`${dest}-resume`} ${`${dest}-drop`}`)));
   });
 
@@ -128,17 +109,7 @@ describe('bundle push to lab hosts (integration)', function () {
     // a partial file left by an earlier run would be resumed past the point where the link is dropped
     await onHost(clients, host, sh`rm -rf ${destDir}`);
     const playbook = join(work, 'push-module.yml');
-    writeFileSync(playbook, [
-      `- hosts: ${host}`,
-      '  gather_facts: false',
-      '  tasks:',
-      '    - bundle_push:',
-      `        bundle: ${bundleDir}`,
-      `        dest: ${destDir}`,
-      '        components: [misp]',
-      '        insecure_skip_signature: true',
-      '',
-    ].join('\n'));
+    writePushPlaybook(playbook, [host], { bundle: bundleDir, dest: destDir, components: ['misp'], insecure_skip_signature: true });
     const run = execa('node', [AIRLOCK, 'run', playbook, '-i', lab.inventoryPath, '--output', 'plain'], { cwd: work, reject: false, env: { CI: 'true' } });
     // watched from here, without an SSH session that dropping the host's sessions would end too
     const part = pathOnHost(lab, host, `${destDir}/MISP_v9.9.1_abcdef0.tar.gz.part`);
@@ -160,7 +131,7 @@ describe('bundle push to lab hosts (integration)', function () {
     const tiny = `${dest}-tiny`;
     // a 1 MiB tmpfs on the destination, inside that host's own mount namespace (sshd runs there)
     await onHost(clients, full, sh`mkdir -p ${tiny} && mount -t tmpfs -o size=1m tmpfs ${tiny}`);
-    const run = await airlock(['bundle', 'push', bundleDir, '-i', lab.inventoryPath, '-l', hosts.slice(3, 5).join(','), '--dest', tiny, '--insecure-skip-signature', '--components', 'mysql']);
+    const run = await runAirlock(['bundle', 'push', bundleDir, '-i', lab.inventoryPath, '-l', hosts.slice(3, 5).join(','), '--dest', tiny, '--insecure-skip-signature', '--components', 'mysql']);
     expect(run.code, run.stderr).to.equal(2);
     expect(run.stdout).to.match(new RegExp(`${full}: failed, 0 B sent .*needs 3\\.0 MiB \\(3145728 bytes\\), has 1\\.0 MiB \\(1048576 bytes\\) free on ${tiny}`));
     expect(run.stdout).to.match(new RegExp(`${hosts[3]}: changed, 3\\.0 MiB sent`));
@@ -185,7 +156,7 @@ describe('bundle push to lab hosts (integration)', function () {
     await buildFromImages(join(work, 'images'), { outDir: tamperedDir, version: 'it2' });
     rmSync(join(tamperedDir, 'MySQL_10.11.9.tar.gz'));
     writeRandomFile(join(tamperedDir, 'MySQL_10.11.9.tar.gz'), 3 * MIB);
-    const run = await airlock(['bundle', 'push', tamperedDir, '-i', lab.inventoryPath, '-l', hosts[2] as string, '--dest', `${dest}-tampered`, '--insecure-skip-signature']);
+    const run = await runAirlock(['bundle', 'push', tamperedDir, '-i', lab.inventoryPath, '-l', hosts[2] as string, '--dest', `${dest}-tampered`, '--insecure-skip-signature']);
     expect(run.code).to.equal(1);
     expect(run.stderr).to.match(/component mysql \(MySQL_10\.11\.9\.tar\.gz\): sha256 mismatch: expected [0-9a-f]{64}, actual [0-9a-f]{64}/);
     expect(await onHost(clients, hosts[2] as string, sh`test -e ${`${dest}-tampered`} && echo exists || echo absent`)).to.equal('absent\n');
@@ -197,12 +168,12 @@ describe('bundle push to lab hosts (integration)', function () {
     const enclave = await generateSigningKey(join(work, 'enclave.key'));
     const intruder = await generateSigningKey(join(work, 'intruder.key'));
     await signBundleDir(signedDir, intruder.privatePath);
-    const refused = await airlock(['bundle', 'push', signedDir, '-i', lab.inventoryPath, '-l', hosts[2] as string, '--dest', `${dest}-signed`, '--trusted-key', enclave.publicPath, '--components', 'mysql']);
+    const refused = await runAirlock(['bundle', 'push', signedDir, '-i', lab.inventoryPath, '-l', hosts[2] as string, '--dest', `${dest}-signed`, '--trusted-key', enclave.publicPath, '--components', 'mysql']);
     expect(refused.code).to.equal(1);
     expect(refused.stderr).to.contain(`manifest.json.sig: bad manifest signature: signed by key ${intruder.keyId}, which is not among the trusted keys (${enclave.keyId})`);
     expect(await onHost(clients, hosts[2] as string, sh`test -e ${`${dest}-signed`} && echo exists || echo absent`)).to.equal('absent\n');
     await signBundleDir(signedDir, enclave.privatePath);
-    const accepted = await airlock(['bundle', 'push', signedDir, '-i', lab.inventoryPath, '-l', hosts[2] as string, '--dest', `${dest}-signed`, '--trusted-key', enclave.publicPath, '--components', 'mysql']);
+    const accepted = await runAirlock(['bundle', 'push', signedDir, '-i', lab.inventoryPath, '-l', hosts[2] as string, '--dest', `${dest}-signed`, '--trusted-key', enclave.publicPath, '--components', 'mysql']);
     expect(accepted.code, accepted.stderr).to.equal(0);
     await onHost(clients, hosts[2] as string, sh`rm -rf ${`${dest}-signed`}`);
     writeFileSync(join(work, 'done'), '');

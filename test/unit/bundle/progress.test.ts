@@ -3,7 +3,7 @@ import { plainProgress, resultLine } from '../../../src/bundle/progress.js';
 import type { HostPushResult } from '../../../src/bundle/push.js';
 
 describe('bundle/progress: what the operator reads', () => {
-  const base: HostPushResult = { host: 'h1', status: 'changed', files: [], bytesSent: 100 * 1024 * 1024, skipped: 0, durationMs: 4000 };
+  const base: HostPushResult = { host: 'h1', status: 'changed', files: [], bytesReceived: 0, bytesSent: 100 * 1024 * 1024, skipped: 0, durationMs: 4000 };
 
   it('a result line gives status, bytes, files sent/skipped, duration and rate', () => {
     expect(resultLine(base)).to.equal('h1: changed, 100 MiB sent (0 sent, 0 skipped), 4.0 s, 25.0 MiB/s');
