@@ -242,10 +242,13 @@ function patchCompiler(proto: CompilerPrototype): void {
     };
   proto.compileAnd = shortCircuit('airlockAnd');
   proto.compileOr = shortCircuit('airlockOr');
-  /** `left OP right` as runtime.HELPER(left, right): Python's operator where JavaScript's means something else. */
-  const pythonOperator = (helper: string): Emitter =>
+  /**
+   * `left OP right` as runtime.HELPER(left, right), or runtime.HELPER("OP", left, right) when `operator` is given:
+   * Python's operator where JavaScript's means something else.
+   */
+  const pythonOperator = (helper: string, operator?: string): Emitter =>
     function emit(node, frame) {
-      this._emit(`runtime.${helper}(`);
+      this._emit(`runtime.${helper}(${operator === undefined ? '' : `${JSON.stringify(operator)}, `}`);
       this.compile(node.left, frame);
       this._emit(', ');
       this.compile(node.right, frame);
@@ -272,19 +275,11 @@ function patchCompiler(proto: CompilerPrototype): void {
     this._emit(']');
   };
   // Python's arithmetic: floats stay floats (4 / 2 is 2.0), // floors, % takes the divisor's sign
-  const arithmeticOperator = (operator: string): Emitter =>
-    function emit(node, frame) {
-      this._emit(`runtime.airlockArithmetic(${JSON.stringify(operator)}, `);
-      this.compile(node.left, frame);
-      this._emit(', ');
-      this.compile(node.right, frame);
-      this._emit(')');
-    };
-  proto.compileSub = arithmeticOperator('-');
-  proto.compileDiv = arithmeticOperator('/');
-  proto.compileFloorDiv = arithmeticOperator('//');
-  proto.compileMod = arithmeticOperator('%');
-  proto.compilePow = arithmeticOperator('**');
+  proto.compileSub = pythonOperator('airlockArithmetic', '-');
+  proto.compileDiv = pythonOperator('airlockArithmetic', '/');
+  proto.compileFloorDiv = pythonOperator('airlockArithmetic', '//');
+  proto.compileMod = pythonOperator('airlockArithmetic', '%');
+  proto.compilePow = pythonOperator('airlockArithmetic', '**');
   proto.compileNeg = function compileNeg(node, frame) {
     this._emit('runtime.airlockArithmetic("-", 0, ');
     this.compile(node.target, frame);

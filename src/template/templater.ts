@@ -58,12 +58,11 @@ function literalText(text: string): unknown {
   if (text === 'True') return true;
   if (text === 'False') return false;
   if (!text.startsWith('{') && !text.startsWith('[')) return text;
-  const literal = literalEval(text);
-  if (literal !== NOT_A_LITERAL) return literal;
   try {
-    return JSON.parse(text) as unknown;
+    const literal = literalEval(text);
+    return literal !== NOT_A_LITERAL ? literal : JSON.parse(text) as unknown;
   } catch {
-    return text;
+    return text; // not a literal after all: Ansible keeps the text too
   }
 }
 
