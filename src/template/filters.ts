@@ -1,7 +1,7 @@
 // Ansible's filters (the ones playbooks use day to day), with Python/Jinja semantics. Each receives the piped value
 // first; keyword arguments arrive through splitArgs. Undefined input is rejected by the wrapper in templater.ts,
 // except for the filters listed in ACCEPTS_UNDEFINED.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { quote } from '../util/shell.js';
@@ -13,6 +13,7 @@ import { isPlainMapping, ownAttribute } from './sandbox.js';
 import { pythonRegExp, pythonReplacement } from './python-regex.js';
 import { randomSalt, sha512Crypt } from './sha512-crypt.js';
 import { ansibleFilters } from './filters-ansible.js';
+import { PyRandom } from './python-random.js';
 import { PyFloat, pyFloat, pyToFixed } from './python-float.js';
 
 export type FilterFunction = (value: unknown, ...args: unknown[]) => unknown;
@@ -118,17 +119,9 @@ function uniqueList(items: unknown[]): unknown[] {
   return out;
 }
 
-/** Deterministic PRNG for `random(seed=...)`: same seed, same pick, on every run (as idempotent playbooks need). */
-function seededRandom(seed: unknown): () => number {
-  let state = 0;
-  for (const ch of String(seed)) state = (Math.imul(state ^ ch.charCodeAt(0), 2654435761) + 1) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Python's Random(seed) for a seed, as Ansible's rand uses it; without one, a generator seeded at random. */
+function generator(seed: unknown): PyRandom {
+  return new PyRandom(seed === undefined || seed === null ? randomBytes(32).toString('hex') : seed);
 }
 
 function roundNumber(value: number, precision: number, method: string): number {
@@ -365,27 +358,15 @@ export function buildFilters(lookup: FilterLookup): Record<string, FilterFunctio
     },
     random: (value, ...rest) => {
       const args = splitArgs(rest);
-      const seed = args.keywords.seed;
-      const next = seed === undefined || seed === null ? Math.random : seededRandom(seed);
+      const random = generator(args.keywords.seed);
       if (typeof value === 'number') {
-        const start = Number(argument(args, 0, 'start', 0));
-        const step = Number(argument(args, 1, 'step', 1));
-        const choices = Math.max(0, Math.ceil((value - start) / step));
-        return start + Math.floor(next() * choices) * step;
+        const start = Number(argument(args, 0, 'start', 0) ?? 0) || 0;
+        const step = Number(argument(args, 1, 'step', 1) ?? 1) || 1;
+        return random.randrange(start, value, step);
       }
-      const items = sequence(value);
-      return items[Math.floor(next() * items.length)];
+      return random.choice(sequence(value));
     },
-    shuffle: (value, ...rest) => {
-      const seed = splitArgs(rest).keywords.seed;
-      const next = seed === undefined || seed === null ? Math.random : seededRandom(seed);
-      const items = [...sequence(value)];
-      for (let i = items.length - 1; i > 0; i -= 1) {
-        const j = Math.floor(next() * (i + 1));
-        [items[i], items[j]] = [items[j], items[i]];
-      }
-      return items;
-    },
+    shuffle: (value, ...rest) => generator(splitArgs(rest).keywords.seed).shuffle([...sequence(value)]),
     split: (value, separator, max) => {
       const text = pyStr(value);
       const limit = typeof max === 'number' && max >= 0 ? max : Infinity;

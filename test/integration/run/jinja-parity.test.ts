@@ -11,7 +11,7 @@ const INVENTORY = 'all:\n  hosts:\n    localhost:\n      ansible_connection: loc
 
 // Each entry is one debug task's msg, written as a playbook author writes it (YAML single-quoted, so a backslash is
 // one backslash). Left out on purpose: expressions whose result is an int (Ansible 2.14 renders "{{ 1 + 1 }}" as the
-// text "2", airlock keeps the number), random with a seed (Python's Mersenne Twister), `is sameas` on strings
+// text "2", airlock keeps the number), `is sameas` on strings
 // (Python object identity), now() (the clock).
 const MESSAGES = [
   // backslashes in string literals
@@ -35,6 +35,7 @@ const MESSAGES = [
   "{{ '%05.1f|%x|%-4s|%r' % (2.25, 255, 'ab', 'z') }}",
   "{{ s[0:5] }}|{{ s[::-1] }}|{{ '=' * 5 }}",
   "{{ 'x' ~ true ~ [1] ~ 2.0 }}",
+  "{{ 59 | random(seed='web01') }} {{ ['a', 'b', 'c'] | random(seed=12345678901) }} {{ [1, 2, 3, 4, 5] | shuffle(seed='h') }}",
   "{{ '[1, 2]' }}",
   "{{ 'True' }}",
   // floats

@@ -155,6 +155,19 @@ describe('Jinja parity: filters that were missing', () => {
   });
 });
 
+describe('Jinja parity: random and shuffle with a seed pick what Python\'s Random(seed) picks', () => {
+  // a cron minute chosen with `59 | random(seed=inventory_hostname)` must not move when a playbook moves to airlock
+  table([
+    ["{{ 59 | random(seed='web01') }}", 22],
+    ["{{ 59 | random(seed='misp-site-a-03') }}", 38],
+    ['{{ [1,2,3] | random(seed=1) }}', 1],
+    ["{{ 100 | random(10, 5, seed='x') }}", 60],
+    ["{{ ['a','b','c'] | random(seed=12345678901) }}", 'c'],
+    ['{{ 1000000 | random(seed=0) }}', 885440],
+    ["{{ [1,2,3,4,5] | shuffle(seed='h') }}", [1, 5, 4, 2, 3]],
+  ]);
+});
+
 describe('Jinja parity: globals, calls and tests', () => {
   table([
     ["{{ dict([['k', 1], ['j', 2]]) }}", { k: 1, j: 2 }],
