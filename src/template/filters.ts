@@ -1,7 +1,7 @@
 // Ansible's filters (the ones playbooks use day to day), with Python/Jinja semantics. Each receives the piped value
 // first; keyword arguments arrive through splitArgs. Undefined input is rejected by the wrapper in templater.ts,
 // except for the filters listed in ACCEPTS_UNDEFINED.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { quote } from '../util/shell.js';
@@ -12,6 +12,9 @@ import { pyCompare, pyEquals } from './python-compare.js';
 import { isPlainMapping, ownAttribute } from './sandbox.js';
 import { pythonRegExp, pythonReplacement } from './python-regex.js';
 import { randomSalt, sha512Crypt } from './sha512-crypt.js';
+import { ansibleFilters } from './filters-ansible.js';
+import { PyRandom } from './python-random.js';
+import { PyFloat, pyFloat, pyToFixed } from './python-float.js';
 
 export type FilterFunction = (value: unknown, ...args: unknown[]) => unknown;
 export type TestFunction = (value: unknown, ...args: unknown[]) => boolean;
@@ -21,6 +24,8 @@ export interface FilterLookup {
   filter(name: string): FilterFunction;
   test(name: string): TestFunction;
 }
+
+const ANSIBLE_UUID_NAMESPACE = '361E6D51-FAEC-444A-9079-341386DA8E2E';
 
 export const ACCEPTS_UNDEFINED = new Set(['default', 'd', 'mandatory']);
 
@@ -97,11 +102,13 @@ function deepCombine(base: Record<string, unknown>, extra: Record<string, unknow
   return out;
 }
 
-function flatten(items: unknown[], levels: number | undefined): unknown[] {
+/** Ansible's flatten: skip_nulls also drops the strings 'None' and 'null', as its `element in (None, 'None', 'null')` */
+function flatten(items: unknown[], levels: number | undefined, skipNulls: boolean): unknown[] {
   const out: unknown[] = [];
   for (const item of items) {
-    if (Array.isArray(item) && (levels === undefined || levels > 0)) out.push(...flatten(item, levels === undefined ? undefined : levels - 1));
-    else if (item !== null && item !== undefined) out.push(item);
+    if (skipNulls && (item === null || item === undefined || item === 'None' || item === 'null')) continue;
+    if (Array.isArray(item) && (levels === undefined || levels > 0)) out.push(...flatten(item, levels === undefined ? undefined : levels - 1, skipNulls));
+    else out.push(item);
   }
   return out;
 }
@@ -112,24 +119,17 @@ function uniqueList(items: unknown[]): unknown[] {
   return out;
 }
 
-/** Deterministic PRNG for `random(seed=...)`: same seed, same pick, on every run (as idempotent playbooks need). */
-function seededRandom(seed: unknown): () => number {
-  let state = 0;
-  for (const ch of String(seed)) state = (Math.imul(state ^ ch.charCodeAt(0), 2654435761) + 1) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Python's Random(seed) for a seed, as Ansible's rand uses it; without one, a generator seeded at random. */
+function generator(seed: unknown): PyRandom {
+  return new PyRandom(seed === undefined || seed === null ? randomBytes(32).toString('hex') : seed);
 }
 
 function roundNumber(value: number, precision: number, method: string): number {
   const factor = 10 ** precision;
   if (method === 'ceil') return Math.ceil(value * factor) / factor;
   if (method === 'floor') return Math.floor(value * factor) / factor;
-  return Math.sign(value) * Math.round(Math.abs(value) * factor) / factor;
+  // Python's round(): ties go to the even neighbour (round(2.5) == 2), other values to the nearest
+  return precision >= 0 ? Number(pyToFixed(value, precision)) : Math.round(value * factor) / factor;
 }
 
 function regexGroups(match: RegExpExecArray, wanted: unknown[]): unknown[] {
@@ -141,15 +141,6 @@ function regexGroups(match: RegExpExecArray, wanted: unknown[]): unknown[] {
     if (named?.[1] !== undefined) return match.groups?.[named[1]] ?? null;
     throw new Error(`regex_search: unknown group reference ${ref}`);
   });
-}
-
-function toNiceJson(value: unknown, indent: number): string {
-  const sortKeys = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sortKeys);
-    if (isMapping(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
-    return v;
-  };
-  return JSON.stringify(sortKeys(value), null, indent);
 }
 
 function hashValue(value: unknown, algorithm: string): string {
@@ -177,9 +168,12 @@ export function buildFilters(lookup: FilterLookup): Record<string, FilterFunctio
     bool: (value) => toBool(value),
     int: (value, ...rest) => {
       const args = splitArgs(rest);
-      return toInt(value, argument(args, 0, 'default', 0), argument(args, 1, 'base', 10));
+      return toInt(value instanceof PyFloat ? value.value : value, argument(args, 0, 'default', 0), argument(args, 1, 'base', 10));
     },
-    float: (value, ...rest) => toFloat(value, argument(splitArgs(rest), 0, 'default', 0)),
+    float: (value, ...rest) => {
+      const converted = toFloat(value instanceof PyFloat ? value.value : value, argument(splitArgs(rest), 0, 'default', 0));
+      return typeof converted === 'number' ? pyFloat(converted) : converted;
+    },
     string: (value) => pyStr(value),
     lower: (value) => pyStr(value).toLowerCase(),
     upper: (value) => pyStr(value).toUpperCase(),
@@ -232,8 +226,6 @@ export function buildFilters(lookup: FilterLookup): Record<string, FilterFunctio
     reject: (value, ...rest) => selectItems(lookup, value, rest, false, false),
     selectattr: (value, ...rest) => selectItems(lookup, value, rest, true, true),
     rejectattr: (value, ...rest) => selectItems(lookup, value, rest, false, true),
-    to_json: (value) => JSON.stringify(value),
-    to_nice_json: (value, ...rest) => toNiceJson(value, Number(argument(splitArgs(rest), 0, 'indent', 4))),
     from_json: (value) => JSON.parse(pyStr(value)) as unknown,
     to_yaml: (value) => stringifyYaml(value, { indent: 2, lineWidth: 0 }),
     to_nice_yaml: (value, ...rest) => stringifyYaml(value, { indent: Number(argument(splitArgs(rest), 0, 'indent', 4)), lineWidth: 0 }),
@@ -267,7 +259,12 @@ export function buildFilters(lookup: FilterLookup): Record<string, FilterFunctio
       });
       return [...pyStr(value).matchAll(regex)].map((m) => (m.length === 1 ? m[0] : m.length === 2 ? m[1] : m.slice(1)));
     },
-    regex_escape: (value) => pyStr(value).replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'),
+    regex_escape: (value, reType = 'python') => {
+      // Python's re.escape (3.7+) escapes exactly these; posix_basic the BRE specials
+      if (reType === 'posix_basic') return pyStr(value).replace(/[\].[^$*\\]/g, '\\$&');
+      if (reType !== 'python') throw new Error(`Invalid regex type (${pyStr(reType)})`);
+      return pyStr(value).replace(/[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g, (ch) => `\\${ch}`);
+    },
     replace: (value, from, to, count) => {
       const text = pyStr(value);
       const pieces = text.split(pyStr(from));
@@ -314,8 +311,9 @@ export function buildFilters(lookup: FilterLookup): Record<string, FilterFunctio
       }, {});
     },
     flatten: (value, ...rest) => {
-      const levels = argument(splitArgs(rest), 0, 'levels', undefined);
-      return flatten(sequence(value), typeof levels === 'number' ? levels : undefined);
+      const args = splitArgs(rest);
+      const levels = argument(args, 0, 'levels', undefined);
+      return flatten(sequence(value), typeof levels === 'number' ? levels : undefined, pyTruthy(argument(args, 1, 'skip_nulls', true)));
     },
     zip: (value, ...others) => {
       const lists = [sequence(value), ...others.map(sequence)];
@@ -336,10 +334,11 @@ export function buildFilters(lookup: FilterLookup): Record<string, FilterFunctio
       const start = Number(argument(args, 1, 'start', 0));
       return sequence(value).reduce<number>((acc, item) => acc + Number(attribute === undefined ? item : getAttribute(item, attribute)), start);
     },
-    abs: (value) => Math.abs(Number(value)),
+    abs: (value) => (value instanceof PyFloat ? pyFloat(Math.abs(value.value)) : Math.abs(Number(value))),
+    // Jinja's round always gives a float: {{ 3 | round }} is 3.0
     round: (value, ...rest) => {
       const args = splitArgs(rest);
-      return roundNumber(Number(value), Number(argument(args, 0, 'precision', 0)), String(argument(args, 1, 'method', 'common')));
+      return pyFloat(roundNumber(Number(value), Number(argument(args, 0, 'precision', 0)), String(argument(args, 1, 'method', 'common'))));
     },
     password_hash: (value, ...rest) => {
       const args = splitArgs(rest);
@@ -359,27 +358,15 @@ export function buildFilters(lookup: FilterLookup): Record<string, FilterFunctio
     },
     random: (value, ...rest) => {
       const args = splitArgs(rest);
-      const seed = args.keywords.seed;
-      const next = seed === undefined || seed === null ? Math.random : seededRandom(seed);
+      const random = generator(args.keywords.seed);
       if (typeof value === 'number') {
-        const start = Number(argument(args, 0, 'start', 0));
-        const step = Number(argument(args, 1, 'step', 1));
-        const choices = Math.max(0, Math.ceil((value - start) / step));
-        return start + Math.floor(next() * choices) * step;
+        const start = Number(argument(args, 0, 'start', 0) ?? 0) || 0;
+        const step = Number(argument(args, 1, 'step', 1) ?? 1) || 1;
+        return random.randrange(start, value, step);
       }
-      const items = sequence(value);
-      return items[Math.floor(next() * items.length)];
+      return random.choice(sequence(value));
     },
-    shuffle: (value, ...rest) => {
-      const seed = splitArgs(rest).keywords.seed;
-      const next = seed === undefined || seed === null ? Math.random : seededRandom(seed);
-      const items = [...sequence(value)];
-      for (let i = items.length - 1; i > 0; i -= 1) {
-        const j = Math.floor(next() * (i + 1));
-        [items[i], items[j]] = [items[j], items[i]];
-      }
-      return items;
-    },
+    shuffle: (value, ...rest) => generator(splitArgs(rest).keywords.seed).shuffle([...sequence(value)]),
     split: (value, separator, max) => {
       const text = pyStr(value);
       const limit = typeof max === 'number' && max >= 0 ? max : Infinity;
@@ -404,11 +391,13 @@ export function buildFilters(lookup: FilterLookup): Record<string, FilterFunctio
       for (const key of morekeys === undefined ? [] : Array.isArray(morekeys) ? morekeys : [morekeys]) found = getAttributeOrIndex(found, key);
       return found;
     },
-    to_uuid: (value) => {
-      const hex = createHash('sha1').update(Buffer.from('361e6d51faec444a9404189d5c8b3c48', 'hex')).update(pyStr(value)).digest('hex');
+    // uuid5 in Ansible's own namespace (UUID_NAMESPACE_ANSIBLE), or the one given
+    to_uuid: (value, namespace = ANSIBLE_UUID_NAMESPACE) => {
+      const hex = createHash('sha1').update(Buffer.from(pyStr(namespace).replace(/-/g, ''), 'hex')).update(pyStr(value)).digest('hex');
       const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
     },
+    ...ansibleFilters(),
   };
   filters.d = filters.default as FilterFunction;
   filters.count = filters.length as FilterFunction;

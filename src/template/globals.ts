@@ -8,6 +8,9 @@ import { argument, splitArgs } from './args.js';
 import type { VariableScope } from './runtime.js';
 import { loopLookup } from './lookups.js';
 import { allowCall } from './sandbox.js';
+import { controllerLookup } from './lookups-controller.js';
+import { isMapping } from './python-values.js';
+import { now } from './python-datetime.js';
 
 /** The longest list range() makes: `range(10**9)` is an error, not a workstation out of memory. */
 export const MAX_RANGE_LENGTH = 1_000_000;
@@ -78,10 +81,15 @@ export function runLookup(plugin: string, terms: unknown[], scope: VariableScope
     case 'ansible.builtin.list':
       return terms.flatMap((term) => (Array.isArray(term) ? term : [term]));
     default: {
+      const controller = controllerLookup(plugin, terms, { cwd: scopeString(scope, 'playbook_dir'), readHostData: scope?.readHostData?.() ?? false });
+      if (controller !== undefined) {
+        scope?.noteUnsafe(); // what a command prints is data, as Ansible's lookups return it
+        return controller;
+      }
       const places = { rolePath: scopeString(scope, 'role_path'), playbookDir: scopeString(scope, 'playbook_dir') };
       const list = loopLookup(plugin, terms, places);
       if (list !== undefined) return list;
-      throw new Error(`lookup plugin '${plugin}' is not supported by airlock (supported: env, file, vars, items, list, dict, together, nested, subelements, sequence, fileglob, first_found)`);
+      throw new Error(`lookup plugin '${plugin}' is not supported by airlock (supported: env, file, vars, items, list, pipe, lines, dict, together, nested, subelements, sequence, fileglob, first_found)`);
     }
   }
 }
@@ -100,7 +108,34 @@ export function buildGlobals(scope: () => VariableScope | undefined): Record<str
     const [plugin, ...terms] = args.positional;
     return runLookup(String(plugin), terms, scope());
   };
-  return { lookup, query, q: query, omit: OMIT };
+  return { lookup, query, q: query, omit: OMIT, dict: pyDict, now: nowGlobal };
+}
+
+/** Python's dict(): of a dict, of [key, value] pairs, and/or of keyword arguments. */
+function pyDict(...raw: unknown[]): Record<string, unknown> {
+  const args = splitArgs(raw);
+  const out: Record<string, unknown> = {};
+  const put = (key: unknown, value: unknown): void => {
+    Object.defineProperty(out, String(key), { value, enumerable: true, writable: true, configurable: true });
+  };
+  const [source] = args.positional;
+  if (args.positional.length > 1) throw new Error(`dict expected at most 1 argument, got ${args.positional.length}`);
+  if (isMapping(source)) for (const [key, value] of Object.entries(source)) put(key, value);
+  else if (Array.isArray(source)) {
+    source.forEach((pair, index) => {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`dictionary update sequence element #${index} has length ${Array.isArray(pair) ? pair.length : 1}; 2 is required`);
+      put(pair[0], pair[1]);
+    });
+  } else if (source !== undefined) throw new Error('dict(): expected a dict or a list of [key, value] pairs');
+  for (const [key, value] of Object.entries(args.keywords)) put(key, value);
+  return out;
+}
+
+/** Ansible's now(utc=False, fmt=None). */
+function nowGlobal(...raw: unknown[]): unknown {
+  const args = splitArgs(raw);
+  const format = argument(args, 1, 'fmt', undefined);
+  return now(Boolean(argument(args, 0, 'utc', false)), format === undefined || format === null ? undefined : String(format));
 }
 
 /** Python's range(stop) / range(start, stop[, step]), at most MAX_RANGE_LENGTH numbers. */

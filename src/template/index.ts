@@ -5,8 +5,12 @@
 //   templater.ts  render / renderString / evaluate / test, lazy variables, unsafe host data
 //   runtime.ts    the nunjucks internals that are patched (lookups, calls, truthiness, ==, output)
 //   sandbox.ts    the one place templates touch JavaScript values
-//   filters.ts, tests.ts, globals.ts   Ansible's filters, tests and lookups
-//   python-*.ts   Python's semantics for values (str(), ==, ordering, str/list/dict methods, regexes)
+//   parser-patches.ts  Jinja syntax nunjucks reads differently (string escapes, `is` tests, floats, *args/**kwargs)
+//   filters.ts, filters-ansible.ts, tests.ts, tests-ansible.ts, globals.ts   Ansible's filters, tests and globals
+//   lookups.ts, lookups-controller.ts   loop lookups; pipe/lines (controller commands, never built from host data)
+//   qualified-names.ts  the ansible.builtin.* names of every filter and test
+//   python-*.ts   Python's semantics for values (str(), ==, ordering, floats, str/list/dict methods, regexes,
+//                 % and str.format, json.dumps, datetime, string-literal escapes)
 export {
   createTemplater, conditionalTruth, containsTemplate, isTemplated, OMIT, isOmitted, TemplateError,
   type Templater, type TemplaterOptions,

@@ -62,6 +62,9 @@ export interface NunjucksInternals {
   runtime: Runtime;
   lexer: { lex(src: string, opts: unknown): Tokenizer };
   compiler: { Compiler: { prototype: CompilerPrototype } };
+  /** the parser and node classes, typed where they are patched (parser-patches.ts) */
+  parser: unknown;
+  nodes: unknown;
   installJinjaCompat(): void;
 }
 

@@ -3,10 +3,11 @@
 import { requireDefined } from './undefined.js';
 import { isMapping } from './python-values.js';
 import { unboxUnsafe } from '../util/unsafe.js';
+import { unboxFloat } from './python-float.js';
 
 export function pyEquals(left: unknown, right: unknown): boolean {
-  const a = requireDefined(unboxUnsafe(left));
-  const b = requireDefined(unboxUnsafe(right));
+  const a = requireDefined(unboxFloat(unboxUnsafe(left)));
+  const b = requireDefined(unboxFloat(unboxUnsafe(right)));
   if (a === b) return true;
   if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
   const numeric = (v: unknown): boolean => typeof v === 'number' || typeof v === 'boolean';
@@ -21,8 +22,8 @@ export function pyEquals(left: unknown, right: unknown): boolean {
 
 /** Python's ordering for sort/min/max: numbers numerically, strings by code point, lists element-wise. */
 export function pyCompare(left: unknown, right: unknown): number {
-  const a = requireDefined(left);
-  const b = requireDefined(right);
+  const a = requireDefined(unboxFloat(left));
+  const b = requireDefined(unboxFloat(right));
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; i < Math.min(a.length, b.length); i += 1) {

@@ -2,6 +2,8 @@
 // (`l.append(x)`, `l.index(x)`) and dict (`d.items()`, `d.get('k', 1)`). These tables are the ONLY methods a template
 // can reach (src/template/sandbox.ts): each works on own data properties, never on JavaScript's prototypes.
 import { pyEquals } from './python-compare.js';
+import { pyStrFormat } from './python-format.js';
+import { splitArgs } from './args.js';
 
 export type Method = (...args: unknown[]) => unknown;
 
@@ -61,9 +63,9 @@ const methods: Record<string, (text: string) => Method> = {
   join: (t) => (items) => (Array.isArray(items) ? items.map(String).join(t) : ''),
   isdigit: (t) => () => /^\d+$/.test(t),
   isalpha: (t) => () => /^[A-Za-z]+$/.test(t),
-  format: (t) => (...args) => {
-    let next = 0;
-    return t.replace(/\{(\d*)\}/g, (_m, index: string) => String(args[index === '' ? next++ : Number(index)]));
+  format: (t) => (...raw) => {
+    const args = splitArgs(raw);
+    return pyStrFormat(t, args.positional, args.keywords);
   },
 };
 

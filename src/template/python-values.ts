@@ -2,14 +2,17 @@
 // Ansible playbooks rely on these: `when: my_list` is false for [], and "x={{ flag }}" renders "x=True".
 import { requireDefined } from './undefined.js';
 import { unboxUnsafe } from '../util/unsafe.js';
+import { PyFloat, pyFloatRepr } from './python-float.js';
+import { PyDateTime } from './python-datetime.js';
 
 export function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat) && !(value instanceof PyDateTime);
 }
 
 /** Python's bool(): empty containers, '', 0, None and False are false. Undefined values are an error. */
 export function pyTruthy(value: unknown): boolean {
   const defined = requireDefined(value);
+  if (defined instanceof PyFloat) return defined.value !== 0;
   if (Array.isArray(defined)) return defined.length > 0;
   if (isMapping(defined)) return Object.keys(defined).length > 0;
   return Boolean(defined);
@@ -32,11 +35,11 @@ export function pyStr(value: unknown): string {
   if (defined === true) return 'True';
   if (defined === false) return 'False';
   if (typeof defined === 'string') return defined;
+  if (defined instanceof PyDateTime) return String(defined);
+  if (defined instanceof PyFloat || (typeof defined === 'number' && !Number.isInteger(defined))) return pyFloatRepr(Number(defined));
   // never a function's source: templates may call functions, not read them
   if (typeof defined === 'function') return '<function>';
   if (Array.isArray(defined) || isMapping(defined)) return pyRepr(defined);
-  // Python's str() of a float's infinities and NaN
-  if (typeof defined === 'number' && !Number.isFinite(defined)) return Number.isNaN(defined) ? 'nan' : defined > 0 ? 'inf' : '-inf';
   return String(defined);
 }
 
@@ -44,6 +47,7 @@ export function pyStr(value: unknown): string {
 export function pyTypeName(value: unknown): string {
   if (value === null || value === undefined) return 'NoneType';
   if (typeof value === 'boolean') return 'bool';
+  if (value instanceof PyFloat) return 'float';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
   if (typeof value === 'string') return 'str';
   if (Array.isArray(value)) return 'list';

@@ -12,9 +12,13 @@
 //     reach a prototype, a constructor or a function's properties, nor call what airlock did not register.
 import { TemplateUndefined } from './undefined.js';
 import { nunjucksInternals, type CompilerPrototype, type Emitter, type Runtime, type Tokenizer } from './nunjucks-internals.js';
-import { pyStr, pyTruthy } from './python-values.js';
+import { pyStr, pyTruthy, pyTypeName } from './python-values.js';
 import { pyEquals } from './python-compare.js';
 import { allowCall, buildDict, callFunction, lookupMember, pyContains, pySlice } from './sandbox.js';
+import { isMapping } from './python-values.js';
+import { pyArithmetic, pyFloat } from './python-float.js';
+import { pyPercentFormat } from './python-format.js';
+import { patchCompilerForParser, patchParser, readStringLiterals, type NodeInternals, type ParserInternals } from './parser-patches.js';
 
 /** Where a template's free variables come from: the task's vars, resolved lazily. */
 export interface VariableScope {
@@ -22,6 +26,8 @@ export interface VariableScope {
   get(name: string): unknown;
   /** the render in progress read host data (an unsafe value): what it builds is host data too */
   noteUnsafe(): void;
+  /** has the render in progress read host data so far? (a controller command must not be made of it) */
+  readHostData?(): boolean;
 }
 
 const activeScopes: VariableScope[] = [];
@@ -50,7 +56,10 @@ export function installAirlockRuntime(): void {
   internals.installJinjaCompat();
   wrapRuntime(internals.runtime);
   balanceCurlyBraces(internals.lexer);
+  readStringLiterals(internals.lexer);
+  patchParser(internals.parser as ParserInternals, internals.nodes as NodeInternals);
   patchCompiler(internals.compiler.Compiler.prototype);
+  patchCompilerForParser(internals.compiler.Compiler.prototype);
 }
 
 function wrapRuntime(runtime: Runtime): void {
@@ -117,9 +126,26 @@ function wrapRuntime(runtime: Runtime): void {
   runtime.airlockOr = (left: unknown, right: () => unknown): unknown => (truthy(left) ? left : right());
   runtime.airlockAdd = (left: unknown, right: unknown): unknown => {
     if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
-    return (left as number) + (right as number);
+    if (typeof left === 'string' && typeof right === 'string') return left + right;
+    return arithmetic('+', left, right);
   };
   runtime.airlockMul = pyMultiply;
+  runtime.airlockArithmetic = arithmetic;
+  runtime.airlockFloat = pyFloat;
+  // Jinja's `~` joins the str() of both sides: 'x' ~ true is 'xTrue', 'x' ~ [1] is 'x[1]'
+  runtime.airlockConcat = (left: unknown, right: unknown): string => pyStr(left) + pyStr(right);
+  runtime.airlockStarArgs = (value: unknown): unknown[] => {
+    if (Array.isArray(value)) return value;
+    if (typeof value === 'string') return [...value];
+    if (isMapping(value)) return Object.keys(value);
+    if (value instanceof TemplateUndefined) throw value.toError();
+    throw new Error('argument after * must be an iterable');
+  };
+  runtime.airlockStarKeywords = (value: unknown): Array<[string, unknown]> => {
+    if (value instanceof TemplateUndefined) throw value.toError();
+    if (!isMapping(value)) throw new Error('argument after ** must be a mapping');
+    return Object.entries(value);
+  };
   runtime.airlockEquals = (left: unknown, right: unknown): boolean => (currentScope() === undefined ? left == right : pyEquals(left, right));
 }
 
@@ -216,10 +242,13 @@ function patchCompiler(proto: CompilerPrototype): void {
     };
   proto.compileAnd = shortCircuit('airlockAnd');
   proto.compileOr = shortCircuit('airlockOr');
-  /** `left OP right` as runtime.HELPER(left, right): Python's operator where JavaScript's means something else. */
-  const pythonOperator = (helper: string): Emitter =>
+  /**
+   * `left OP right` as runtime.HELPER(left, right), or runtime.HELPER("OP", left, right) when `operator` is given:
+   * Python's operator where JavaScript's means something else.
+   */
+  const pythonOperator = (helper: string, operator?: string): Emitter =>
     function emit(node, frame) {
-      this._emit(`runtime.${helper}(`);
+      this._emit(`runtime.${helper}(${operator === undefined ? '' : `${JSON.stringify(operator)}, `}`);
       this.compile(node.left, frame);
       this._emit(', ');
       this.compile(node.right, frame);
@@ -229,6 +258,38 @@ function patchCompiler(proto: CompilerPrototype): void {
   proto.compileAdd = pythonOperator('airlockAdd');
   // Python's * repeats strings and lists ('=' * 5); JavaScript's would give NaN.
   proto.compileMul = pythonOperator('airlockMul');
+  proto.compileConcat = pythonOperator('airlockConcat');
+  // `(a, b)` is a Python tuple (a list here); JavaScript's comma operator would keep only b
+  const originalGroup = proto.compileGroup as Emitter;
+  proto.compileGroup = function compileGroup(node, frame) {
+    const children = (node.children as unknown[] | undefined) ?? [];
+    if (children.length <= 1) {
+      originalGroup.call(this, node, frame);
+      return;
+    }
+    this._emit('[');
+    children.forEach((child, index) => {
+      if (index > 0) this._emit(',');
+      this.compile(child, frame);
+    });
+    this._emit(']');
+  };
+  // Python's arithmetic: floats stay floats (4 / 2 is 2.0), // floors, % takes the divisor's sign
+  proto.compileSub = pythonOperator('airlockArithmetic', '-');
+  proto.compileDiv = pythonOperator('airlockArithmetic', '/');
+  proto.compileFloorDiv = pythonOperator('airlockArithmetic', '//');
+  proto.compileMod = pythonOperator('airlockArithmetic', '%');
+  proto.compilePow = pythonOperator('airlockArithmetic', '**');
+  proto.compileNeg = function compileNeg(node, frame) {
+    this._emit('runtime.airlockArithmetic("-", 0, ');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
+  const originalLiteral = proto.compileLiteral as Emitter;
+  proto.compileLiteral = function compileLiteral(node, frame) {
+    if (node.airlockFloat === true && typeof node.value === 'number') this._emit(`runtime.airlockFloat(${String(node.value)})`);
+    else originalLiteral.call(this, node, frame);
+  };
   // nunjucks 3.2.4 emits test arguments without commas (`is version('2.9', '>')` is a syntax error): separate them.
   proto.compileIs = function compileIs(node, frame) {
     const right = node.right as { name?: { value: string }; value?: string; args?: { children: unknown[] } };
@@ -257,6 +318,19 @@ function patchCompiler(proto: CompilerPrototype): void {
   };
 }
 
+/** Numbers (and booleans) only, as Python's operators: an undefined side is its error, a string is not a number. */
+function arithmetic(operator: string, left: unknown, right: unknown): unknown {
+  if (left instanceof TemplateUndefined) throw left.toError();
+  if (right instanceof TemplateUndefined) throw right.toError();
+  // Python's printf-style formatting: '%s-%02d' % (name, n)
+  if (operator === '%' && typeof left === 'string') return pyPercentFormat(left, right);
+  const numeric = (value: unknown): boolean => typeof value === 'number' || typeof value === 'boolean' || value instanceof Object && typeof value.valueOf() === 'number';
+  if (!numeric(left) || !numeric(right)) {
+    throw new Error(`unsupported operand type(s) for ${operator}: '${pyTypeName(left)}' and '${pyTypeName(right)}'`);
+  }
+  return pyArithmetic(operator, left, right);
+}
+
 /** The longest string or list `*` may build: `'x' * 10**9` is an error, not the workstation out of memory. */
 export const MAX_REPEAT_LENGTH = 16 * 1024 * 1024;
 
@@ -265,9 +339,7 @@ function pyMultiply(left: unknown, right: unknown): unknown {
   const [sequence, count] = typeof right === 'number' && (typeof left === 'string' || Array.isArray(left)) ? [left, right]
     : typeof left === 'number' && (typeof right === 'string' || Array.isArray(right)) ? [right, left] : [undefined, undefined];
   if (sequence === undefined || count === undefined) {
-    if (left instanceof TemplateUndefined) throw left.toError();
-    if (right instanceof TemplateUndefined) throw right.toError();
-    return (left as number) * (right as number);
+    return arithmetic('*', left, right);
   }
   if (!Number.isInteger(count)) throw new Error(`can't multiply sequence by non-int of type 'float'`);
   const times = Math.max(0, count);

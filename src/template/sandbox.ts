@@ -10,8 +10,19 @@ import { TemplateUndefined } from './undefined.js';
 import { dictMethod, listMethod, stringMethod, type Method } from './python-methods.js';
 import { pyEquals } from './python-compare.js';
 import { isUnsafe, unboxUnsafe } from '../util/unsafe.js';
+import { unboxFloat } from './python-float.js';
+import { PyDateTime } from './python-datetime.js';
 
 const callables = new WeakSet<object>();
+
+/** Functions that take the values of an expression as they are (the templater's capture of a result). */
+const seesFloatBoxes = new WeakSet<object>();
+
+/** As allowCall, for a function that must see Python floats as floats (python-float.ts). */
+export function allowCallWithFloats<T extends (...args: never[]) => unknown>(fn: T): T {
+  seesFloatBoxes.add(fn);
+  return allowCall(fn);
+}
 
 /** Let templates call `fn` (a filter, test, lookup, global, macro or method made by airlock). */
 export function allowCall<T extends (...args: never[]) => unknown>(fn: T): T {
@@ -63,7 +74,8 @@ function method(make: Method | undefined, value: unknown, key: unknown): unknown
 export function lookupMember(obj: unknown, key: unknown, noteUnsafe: () => void): unknown {
   if (obj instanceof TemplateUndefined) return obj;
   if (isUnsafe(obj)) noteUnsafe();
-  const target = unboxUnsafe(obj);
+  const target = unboxFloat(unboxUnsafe(obj));
+  if (target instanceof PyDateTime) return target.member(String(key)) ?? noAttribute(target, key);
   if (typeof target === 'string') {
     if (typeof key === 'number') return indexSequence(target, key, 'str');
     return method(stringMethod(target, String(key)), target, key);
@@ -105,7 +117,8 @@ export function callFunction(fn: unknown, name: string, context: unknown, args: 
   if (fn instanceof TemplateUndefined) throw fn.toError();
   if (typeof fn !== 'function') throw new Error(`'${name}' is not callable (it is a ${typeLabel(fn)})`);
   if (!callables.has(fn)) throw new Error(`'${name}' is not a filter, test, lookup, method or macro that templates may call`);
-  return (fn as (...values: unknown[]) => unknown).apply(context, args);
+  // a function (a method, a global, a macro) gets plain numbers: float boxes stay inside expressions
+  return (fn as (...values: unknown[]) => unknown).apply(context, seesFloatBoxes.has(fn) ? args : args.map(unboxFloat));
 }
 
 /** Python's `needle in haystack`: substring, list member (==), own key of a dict. */

@@ -21,8 +21,50 @@ import { TESTS_ACCEPTING_UNDEFINED, buildTests } from './tests.js';
 import { buildGlobals, runLookup, sandboxedGlobals } from './globals.js';
 import { toNunjucksSyntax } from './syntax.js';
 import { isMapping, pyTruthy } from './python-values.js';
-import { allowCall } from './sandbox.js';
+import { allowCall, allowCallWithFloats } from './sandbox.js';
 import { isUnsafe, toUnsafe, unboxUnsafe, UnsafeText } from '../util/unsafe.js';
+import { PyFloat, floatsBoxed, pyFloatRepr, unboxFloat, withoutFloatBoxes } from './python-float.js';
+import { compilingTemplateFile } from './parser-patches.js';
+import { PyDateTime } from './python-datetime.js';
+import { literalEval, NOT_A_LITERAL } from '../parsing/python-literal.js';
+import { shortName, withQualifiedNames } from './qualified-names.js';
+
+/** Filters and tests that must see a float as a float (every other one gets a plain number). */
+const SEES_FLOATS = new Set(['string', 'type_debug', 'abs', 'float', 'integer', 'number', 'int', 'round']);
+
+/** A filter's or test's argument: host text as text, a float box as its number (unless it must see the box). */
+function plainArgument(name: string, value: unknown): unknown {
+  const unboxed = unboxUnsafe(value);
+  return SEES_FLOATS.has(shortName(name)) ? unboxed : unboxFloat(unboxed);
+}
+
+/** Filters whose text Ansible never turns back into a list or dict (its STRING_TYPE_FILTERS). */
+const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
+
+/**
+ * Ansible 2.14 (ansible_eval_concat) renders "{{ expr }}" through str(), then reads text that looks like a list, a
+ * dict or a bool back with literal_eval: a float comes back as text ("3.5"), '[1, 2]' as a list, 'True' as true.
+ * `kept` are the texts string-type filters made, which stay text.
+ */
+function finishValue(value: unknown, boxedBefore: number, kept: ReadonlySet<string>): unknown {
+  if (value instanceof PyDateTime) return String(value);
+  if (value instanceof PyFloat || (typeof value === 'number' && !Number.isInteger(value))) return pyFloatRepr(Number(value));
+  if (typeof value === 'string' && !kept.has(value)) return literalText(value);
+  return floatsBoxed() === boxedBefore ? value : withoutFloatBoxes(value);
+}
+
+/** Text that starts as a list or dict, or is True/False, read as Python (with JSON's true/false/null) if it parses. */
+function literalText(text: string): unknown {
+  if (text === 'True') return true;
+  if (text === 'False') return false;
+  if (!text.startsWith('{') && !text.startsWith('[')) return text;
+  try {
+    const literal = literalEval(text);
+    return literal !== NOT_A_LITERAL ? literal : JSON.parse(text) as unknown;
+  } catch {
+    return text; // not a literal after all: Ansible keeps the text too
+  }
+}
 
 export { TemplateError } from './errors.js';
 export { OMIT, isOmitted } from './globals.js';
@@ -35,6 +77,8 @@ export interface Templater {
    */
   renderKeepingUnsafe(value: unknown, vars: Vars): unknown;
   renderString(template: string, vars: Vars): string;
+  /** A template module's file: as renderString, with Jinja's escapes in every string literal (no Ansible doubling). */
+  renderTemplateFile(template: string, vars: Vars): string;
   evaluate(expression: string, vars: Vars): unknown;
   test(expression: string, vars: Vars): boolean;
   /**
@@ -97,6 +141,8 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   const cacheSize = options.cacheSize ?? 20_000;
   const env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, trimBlocks: true, dev: true });
   let captured: unknown = NOTHING_CAPTURED;
+  /** the texts string-type filters made in the evaluation in progress (finishValue keeps them as text) */
+  let keptStrings = new Set<string>();
 
   const internals = environmentInternals(env);
   const ownEntry = <T>(table: Record<string, T>, kind: string, name: string): T => {
@@ -109,25 +155,27 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   const filters = buildFilters({ filter: internals.getFilter, test: internals.getTest });
   const safeString = nunjucksInternals().runtime.SafeString;
   // nunjucks' own filters (indent, dictsort, batch, ...) stay available, with Ansible's undefined handling.
-  const allFilters: Record<string, FilterFunction> = { ...internals.filters, ...filters };
+  const allFilters: Record<string, FilterFunction> = withQualifiedNames({ ...internals.filters, ...filters });
   for (const [name, filter] of Object.entries(allFilters)) {
     env.addFilter(name, function airlockFilter(this: unknown, input: unknown, ...rawArgs: unknown[]) {
       // a variable's boxed host text (hostvars[h].x inside a dict) reaches a filter as its text
-      const value = unboxUnsafe(input);
-      const args = rawArgs.map(unboxUnsafe);
-      if (value instanceof TemplateUndefined && !ACCEPTS_UNDEFINED.has(name)) throw value.toError();
+      const value = plainArgument(name, input);
+      const args = rawArgs.map((arg) => plainArgument(name, arg));
+      if (value instanceof TemplateUndefined && !ACCEPTS_UNDEFINED.has(shortName(name))) throw value.toError();
       // a function is not data: no filter may read its source, name or properties
       if (typeof value === 'function' || args.some((arg) => typeof arg === 'function')) throw new Error(`filter '${name}': a function is not a value`);
-      const result = filter.call(this, value, ...args);
-      return result instanceof safeString ? String(result) : result;
+      const raw = filter.call(this, value, ...args);
+      const result = raw instanceof safeString ? String(raw) : raw;
+      if (typeof result === 'string' && STRING_TYPE_FILTERS.has(shortName(name))) keptStrings.add(result);
+      return result;
     });
   }
-  const allTests: Record<string, TestFunction> = { ...internals.tests, ...buildTests() };
+  const allTests: Record<string, TestFunction> = withQualifiedNames({ ...internals.tests, ...buildTests() });
   for (const [name, test] of Object.entries(allTests)) {
     internals.addTest(name, function airlockTest(this: unknown, input: unknown, ...args: unknown[]) {
-      const value = unboxUnsafe(input);
-      if (value instanceof TemplateUndefined && !TESTS_ACCEPTING_UNDEFINED.has(name)) throw value.toError();
-      return test.call(this, value, ...args.map(unboxUnsafe));
+      const value = plainArgument(name, input);
+      if (value instanceof TemplateUndefined && !TESTS_ACCEPTING_UNDEFINED.has(shortName(name))) throw value.toError();
+      return test.call(this, value, ...args.map((arg) => plainArgument(name, arg)));
     });
   }
   // nunjucks' own range/cycler/joiner are replaced: the sandbox's versions are bounded and expose only callables
@@ -138,17 +186,21 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   };
   for (const name of Object.keys(internals.globals)) delete internals.globals[name];
   for (const [name, value] of Object.entries(globals)) {
-    env.addGlobal(name, typeof value === 'function' ? allowCall(value as (...args: never[]) => unknown) : value);
+    const allow = name === '__airlock_capture' ? allowCallWithFloats : allowCall;
+    env.addGlobal(name, typeof value === 'function' ? allow(value as (...args: never[]) => unknown) : value);
   }
 
   const cache = new Map<string, Compiled>();
-  function compile(source: string): Compiled {
-    let compiled = useCache ? cache.get(source) : undefined;
+  /** `templateFile`: a template module's file, whose string literals Ansible reads with Jinja's escapes. */
+  function compile(source: string, templateFile = false): Compiled {
+    const key = templateFile ? `file:${source}` : source;
+    let compiled = useCache ? cache.get(key) : undefined;
     if (compiled === undefined) {
-      compiled = new nunjucks.Template(toNunjucksSyntax(source), env, undefined, true) as unknown as Compiled;
+      const make = (): Compiled => new nunjucks.Template(toNunjucksSyntax(source), env, undefined, true) as unknown as Compiled;
+      compiled = templateFile ? compilingTemplateFile(make) : make();
       if (useCache) {
         if (cache.size >= cacheSize) cache.clear();
-        cache.set(source, compiled);
+        cache.set(key, compiled);
       }
     }
     return compiled;
@@ -169,6 +221,9 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
     noteUnsafe(): void {
       // every enclosing render uses what the innermost one produced
       this.taint.fill(true);
+    }
+    readHostData(): boolean {
+      return this.taint.some(Boolean);
     }
     /** Run one render and say whether it read host data. */
     tracked<T>(render: () => T): { value: T; unsafe: boolean } {
@@ -225,17 +280,30 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
     }
   }
 
-  function evaluateIn(expression: string, scope: VariableScope, source: string): unknown {
+  /** `asText`: a float result comes back as Python's str() of it (a render); a condition keeps the number. */
+  function evaluateIn(expression: string, scope: VariableScope, source: string, asText = true): unknown {
     return run(source, scope, () => {
       const compiled = compile(`{{ __airlock_capture((${expression})) }}`);
+      const boxedBefore = floatsBoxed();
+      const outerKept = keptStrings;
+      keptStrings = new Set();
       captured = NOTHING_CAPTURED;
-      compiled.render({});
+      let kept: ReadonlySet<string>;
+      try {
+        compiled.render({});
+      } finally {
+        kept = keptStrings;
+        keptStrings = outerKept;
+      }
       const value = captured;
       captured = NOTHING_CAPTURED;
       if (value === NOTHING_CAPTURED) throw new Error('expression produced no value');
       if (value instanceof TemplateUndefined) throw value.toError();
       if (typeof value === 'function') throw new Error(`'${expression.trim()}' is a function, not a value`);
-      return value;
+      if (!asText) return withoutFloatBoxes(value);
+      // a bare variable keeps its number type, as Ansible's SINGLE_VAR shortcut does (its text is still read back)
+      if (/^\s*[A-Za-z_]\w*\s*$/.test(expression) && typeof value !== 'string') return withoutFloatBoxes(value);
+      return finishValue(value, boxedBefore, kept);
     });
   }
 
@@ -253,9 +321,9 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
     return renderToString(text, scope);
   }
 
-  function renderToString(text: string, scope: VariableScope): string {
+  function renderToString(text: string, scope: VariableScope, templateFile = false): string {
     if (!isTemplated(text)) return text;
-    return run(text, scope, () => compile(text).render({}));
+    return run(text, scope, () => compile(text, templateFile).render({}));
   }
 
   function renderDeep(value: unknown, scope: VariableScope): unknown {
@@ -278,6 +346,12 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
     return trimmed.includes('{{') ? renderToString(trimmed, scope) : trimmed;
   }
 
+  /** One top-level render, tracked: whether it has read host data is known while it runs (lookups-controller.ts). */
+  function tracking<T>(vars: Vars, render: (scope: LazyScope) => T): T {
+    const scope = new LazyScope(vars);
+    return scope.tracked(() => render(scope)).value;
+  }
+
   /** A rendered value to store: unsafe when its render read host data. */
   function keepUnsafe(value: unknown, scope: LazyScope): unknown {
     const { value: rendered, unsafe } = scope.tracked(() => renderDeep(value, scope));
@@ -285,21 +359,16 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
   }
 
   return {
-    render: (value, vars) => renderDeep(value, new LazyScope(vars)),
+    render: (value, vars) => tracking(vars, (scope) => renderDeep(value, scope)),
     renderKeepingUnsafe: (value, vars) => {
       const scope = new LazyScope(vars);
       if (!isMapping(value) || isUnsafe(value)) return keepUnsafe(value, scope);
       return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, keepUnsafe(item, scope)]));
     },
-    renderString: (template, vars) => renderToString(template, new LazyScope(vars)),
-    evaluate: (expression, vars) => {
-      const scope = new LazyScope(vars);
-      return evaluateIn(bareExpression(expression, scope), scope, expression);
-    },
-    test: (expression, vars) => {
-      const scope = new LazyScope(vars);
-      return conditionalTruth(evaluateIn(bareExpression(expression, scope), scope, expression));
-    },
+    renderString: (template, vars) => tracking(vars, (scope) => renderToString(template, scope)),
+    renderTemplateFile: (template, vars) => tracking(vars, (scope) => renderToString(template, scope, true)),
+    evaluate: (expression, vars) => tracking(vars, (scope) => evaluateIn(bareExpression(expression, scope), scope, expression)),
+    test: (expression, vars) => tracking(vars, (scope) => conditionalTruth(evaluateIn(bareExpression(expression, scope), scope, expression, false))),
     queryLoop: (plugin, terms, vars) => {
       const scope = new LazyScope(vars);
       const { value, unsafe } = scope.tracked(() => run(`with_${plugin}`, scope, () => {

@@ -5,6 +5,7 @@ import { isMapping, pyTruthy } from './python-values.js';
 import { pyEquals } from './python-compare.js';
 import { pythonRegExp } from './python-regex.js';
 import type { TestFunction } from './filters.js';
+import { ansibleTests } from './tests-ansible.js';
 
 /** Tests that legitimately look at undefined values; every other test rejects them. */
 export const TESTS_ACCEPTING_UNDEFINED = new Set(['defined', 'undefined']);
@@ -82,9 +83,6 @@ export function buildTests(): Record<string, TestFunction> {
     changed: (value) => pyTruthy(registered(value, 'changed').changed ?? false),
     skipped: (value) => pyTruthy(registered(value, 'skipped').skipped ?? false),
     string: (value) => typeof value === 'string',
-    number: (value) => typeof value === 'number',
-    integer: (value) => typeof value === 'number' && Number.isInteger(value),
-    float: (value) => typeof value === 'number' && !Number.isInteger(value),
     boolean: (value) => typeof value === 'boolean',
     mapping: (value) => isMapping(value),
     sequence: (value) => Array.isArray(value) || typeof value === 'string',
@@ -130,5 +128,5 @@ export function buildTests(): Record<string, TestFunction> {
   tests['<='] = tests.le;
   tests['>='] = tests.ge;
   tests.null = tests.none as TestFunction;
-  return tests;
+  return { ...tests, ...ansibleTests() };
 }
