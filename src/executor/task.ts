@@ -1,7 +1,7 @@
 // One action task on one host: when (per loop item), loop + loop_control, args templated per item (omit dropped)
 // and validated, become/environment/check_mode/delegate_to, retries/until/delay, failed_when/changed_when, and the
 // registered value in Ansible's shape. No host state is changed here: apply.ts does that, so run_once can apply one
-// outcome to many hosts.
+// outcome to many hosts (add_host/group_by change the run's inventory here, before changed_when reads the result).
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { CommandTimeoutError, UnreachableError } from '../connection/errors.js';
@@ -14,6 +14,7 @@ import type { TaskResult } from '../types/result.js';
 import { plainData, toUnsafe } from '../util/unsafe.js';
 import { dropOmitted, validateModuleArgs } from './args.js';
 import type { HostState } from './host-state.js';
+import { applyInventoryChange } from './inventory-actions.js';
 import { loopItem, renderLoopList } from './loop-items.js';
 import { registeredItem, registeredLoop, type ItemOutcome, type LoopItemShape } from './register.js';
 import type { ActionOutcome, Frame, PlayRuntime } from './runtime.js';
@@ -244,6 +245,7 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
       outcome = fromModuleResult(await module.run(args, ctx));
+      applyInventoryChange(rt, module.name, host, outcome);
     } catch (error) {
       if (error instanceof UnreachableError) {
         return { changed: false, failed: false, skipped: false, unreachable: error.message, msg: error.message };
