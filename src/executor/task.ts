@@ -11,13 +11,14 @@ import type { ModuleContext, ModuleDefinition, ModuleResult } from '../modules/l
 import { numberOf } from '../playbook/task-values.js';
 import type { ActionTask, NumberOrTemplate } from '../playbook/types.js';
 import type { TaskResult } from '../types/result.js';
+import { pythonStr } from '../inventory/ansible-output.js';
 import { plainData, toUnsafe } from '../util/unsafe.js';
 import { dropOmitted, validateModuleArgs } from './args.js';
 import type { HostState } from './host-state.js';
 import { applyInventoryChange } from './inventory-actions.js';
 import { loopItem, renderLoopList } from './loop-items.js';
 import { registeredItem, registeredLoop, type ItemOutcome, type LoopItemShape } from './register.js';
-import type { ActionOutcome, Frame, PlayRuntime } from './runtime.js';
+import type { ActionOutcome, FactSets, Frame, PlayRuntime } from './runtime.js';
 import { taskVariables } from './variables.js';
 
 const DEFAULT_RETRIES = 3;
@@ -285,6 +286,7 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
     if (rt.options.signal.aborted) break;
     await sleep(rt, delayMs);
   }
+  if (delegateTo !== undefined) outcome.delegatedTo = delegateTo;
   return outcome;
 }
 
@@ -366,17 +368,37 @@ export async function executeAction(rt: PlayRuntime, task: ActionTask, host: Hos
   }
 
   const status = statusOf(rt, task, frame, items, registered, vars);
-  const facts: Vars = {};
-  const gatheredFacts: Vars = {};
-  const includedVars: Vars = {};
+  const own: FactSets = { facts: {}, gatheredFacts: {}, includedVars: {} };
+  const delegatedFacts = new Map<string, FactSets>();
   for (const item of items) {
     if (item.failed || item.skipped || item.unreachable !== undefined) continue;
-    Object.assign(facts, (item.data?.['facts'] as Vars | undefined) ?? {});
+    // delegate_facts: the facts belong to the host the item ran for (delegate_to), as in Ansible
+    const target = task.delegateFacts === true && item.delegatedTo !== undefined && item.delegatedTo !== host.name ? item.delegatedTo : undefined;
+    let sets = own;
+    if (target !== undefined) {
+      sets = delegatedFacts.get(target) ?? { facts: {}, gatheredFacts: {}, includedVars: {} };
+      delegatedFacts.set(target, sets);
+    }
+    Object.assign(sets.facts, (item.data?.['facts'] as Vars | undefined) ?? {});
     const returnedFacts = (item.data?.['ansible_facts'] as Vars | undefined) ?? {};
-    Object.assign(module?.factsAreVariables === true ? includedVars : gatheredFacts, returnedFacts);
+    Object.assign(module?.factsAreVariables === true ? sets.includedVars : sets.gatheredFacts, returnedFacts);
   }
   const result = buildResult(rt, task, host, vars, status, items, registered, loopItems, startedAt, performance.now() - t0, frame);
-  return { outcome: { status, registered, items, facts, gatheredFacts, includedVars }, result };
+  const outcome: ActionOutcome = { status, registered, items, ...own };
+  if (delegatedFacts.size > 0) outcome.delegatedFacts = delegatedFacts;
+  return { outcome, result };
+}
+
+/** Where a delegated task ran, as Ansible prints it after `->`: the delegate's ansible_host, else its name. */
+function delegateAddress(rt: PlayRuntime, name: string): string {
+  const delegate = rt.hosts.get(name);
+  const address = delegate?.inventoryVars['ansible_host'];
+  if (delegate === undefined || typeof address !== 'string') return name;
+  try {
+    return rt.deps.templater.renderString(address, { ...delegate.inventoryVars, inventory_hostname: name });
+  } catch {
+    return address;
+  }
 }
 
 function buildResult(
@@ -399,6 +421,7 @@ function buildResult(
   if (unreachable?.unreachable !== undefined) result.msg = status === 'ignored' ? `UNREACHABLE (ignored): ${unreachable.unreachable}` : unreachable.unreachable;
   if (loopItems === undefined) {
     const only = items[0];
+    if (only?.delegatedTo !== undefined) result.delegatedTo = delegateAddress(rt, only.delegatedTo);
     if (only) {
       if (only.rc !== undefined) result.rc = only.rc;
       if (only.stdout !== undefined) result.stdout = only.stdout;
@@ -417,8 +440,9 @@ function buildResult(
       const itemResult: TaskResult = {
         host: host.name, task: result.task, action: task.module,
         status: outcome.unreachable !== undefined ? 'unreachable' : outcome.failed ? 'failed' : outcome.skipped ? 'skipped' : outcome.changed ? 'changed' : 'ok',
-        changed: outcome.changed, item: shown, startedAt: result.startedAt, durationMs: 0,
+        changed: outcome.changed, item: shown, itemLabel: pythonStr(plainData(shown)), startedAt: result.startedAt, durationMs: 0,
       };
+      if (outcome.delegatedTo !== undefined) itemResult.delegatedTo = delegateAddress(rt, outcome.delegatedTo);
       if (outcome.msg !== undefined) itemResult.msg = outcome.msg;
       if (outcome.rc !== undefined) itemResult.rc = outcome.rc;
       if (outcome.stdout !== undefined) itemResult.stdout = outcome.stdout;

@@ -69,6 +69,7 @@ export const actionKeywordSchemas: Record<string, object> = {
   action: { type: ['string', 'object'] },
   local_action: { type: ['string', 'object'] },
   listen: stringList,
+  delegate_facts: { type: 'boolean' },
 };
 
 export const blockKeywordSchemas: Record<string, object> = {

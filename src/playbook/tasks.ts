@@ -148,6 +148,7 @@ async function normalizeTask(raw: unknown, at: YamlPath, place: TaskPlace, index
     retries: toOptionalNumberOrTemplate(raw.retries, source, [...at, 'retries'], 'retries'),
     delay: toOptionalNumberOrTemplate(raw.delay, source, [...at, 'delay'], 'delay'),
   };
+  if (raw.delegate_facts === true) task.delegateFacts = true;
   if ('listen' in raw) (task as Handler).listen = toStringList(raw.listen);
   else (task as Handler).listen = [];
   return [task];

@@ -103,6 +103,8 @@ export interface ActionTask extends TaskCommon {
   until: string | undefined;
   retries: NumberOrTemplate | undefined;
   delay: NumberOrTemplate | undefined;
+  /** with delegate_to: the facts the task sets (setup, set_fact, include_vars) go to the delegated host */
+  delegateFacts?: boolean;
 }
 
 export interface BlockTask extends TaskCommon {

@@ -77,3 +77,21 @@ describe('add_host and group_by', () => {
     expect(shown.filter((result) => result.action === 'debug').map((result) => result.host)).to.deep.equal(['h1', 'n1', 'n2']);
   });
 });
+
+describe('delegate_facts', () => {
+  it('set_fact with delegate_to and delegate_facts sets the fact on the delegate only; the result names it', async () => {
+    const { recorder } = await runFake([
+      play({
+        hosts: 'h1',
+        tasks: [
+          action('set_fact', { given: 'by {{ inventory_hostname }}' }, { delegateTo: 'h2', delegateFacts: true }),
+          action('set_fact', { mine: 'kept' }, { delegateTo: 'h2' }),
+        ],
+      }),
+      play({ tasks: [action('debug', { msg: "{{ given | default('none') }} {{ mine | default('none') }}" })] }),
+    ], { inventory: fakeInventory({ web: ['h1', 'h2'] }, { h2: { ansible_host: '10.0.0.2' } }) });
+    const shown = results(recorder.events);
+    expect(shown.filter((result) => result.action === 'set_fact').map((result) => result.delegatedTo)).to.deep.equal(['10.0.0.2', '10.0.0.2']);
+    expect(shown.filter((result) => result.action === 'debug').map((result) => [result.host, result.msg])).to.deep.equal([['h1', 'none kept'], ['h2', 'by h1 none']]);
+  });
+});
