@@ -15,6 +15,7 @@ import { pythonStr } from '../inventory/ansible-output.js';
 import { plainData, toUnsafe } from '../util/unsafe.js';
 import { dropOmitted, validateModuleArgs } from './args.js';
 import type { HostState } from './host-state.js';
+import { runAsync, DEFAULT_POLL_S } from './async-task.js';
 import { applyInventoryChange } from './inventory-actions.js';
 import { loopItem, renderLoopList } from './loop-items.js';
 import { registeredItem, registeredLoop, type ItemOutcome, type LoopItemShape } from './register.js';
@@ -180,6 +181,8 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
   let delegateTo: string | undefined;
   let retriesSetting: number | undefined;
   let delaySeconds: number | undefined;
+  let asyncSeconds: number | undefined;
+  let pollSeconds: number | undefined;
   try {
     // set_fact stores its arguments as variables: it gets them with host data still marked unsafe
     const rendered = module.keepsUnsafeArgs === true ? templater.renderKeepingUnsafe(task.args, vars) : templater.render(task.args, vars);
@@ -191,6 +194,8 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
     delegateTo = rawDelegate === undefined ? undefined : templater.renderString(rawDelegate, vars);
     retriesSetting = numericKeyword(task.retries, 'retries', (template) => templater.render(template, vars));
     delaySeconds = numericKeyword(task.delay, 'delay', (template) => templater.render(template, vars));
+    asyncSeconds = numericKeyword(task.async, 'async', (template) => templater.render(template, vars));
+    pollSeconds = numericKeyword(task.poll, 'poll', (template) => templater.render(template, vars));
   } catch (error) {
     return failure(`templating failed: ${errorMessage(error)}`);
   }
@@ -245,7 +250,11 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
   let outcome: ItemOutcome = failure('not run');
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      outcome = fromModuleResult(await module.run(args, ctx));
+      // async: 0 (or none) is an ordinary task, as in Ansible
+      const moduleResult = asyncSeconds !== undefined && asyncSeconds !== 0
+        ? await runAsync(rt, module, args, ctx, { seconds: asyncSeconds, poll: pollSeconds ?? DEFAULT_POLL_S }, taskLabel(rt, task, vars), (ms) => sleep(rt, ms))
+        : await module.run(args, ctx);
+      outcome = fromModuleResult(moduleResult);
       applyInventoryChange(rt, module.name, host, outcome);
     } catch (error) {
       if (error instanceof UnreachableError) {
@@ -284,6 +293,9 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
       break;
     }
     if (rt.options.signal.aborted) break;
+    // Ansible's line for each retry (its default callback prints it at every verbosity)
+    const where = delegateTo === undefined ? host.name : `${host.name} -> ${delegateTo}`;
+    rt.deps.emit({ type: 'message', level: 'info', text: `FAILED - RETRYING: [${where}]: ${taskLabel(rt, task, vars)} (${attempts - attempt} retries left).`, at: new Date().toISOString() });
     await sleep(rt, delayMs);
   }
   if (delegateTo !== undefined) outcome.delegatedTo = delegateTo;

@@ -70,6 +70,8 @@ export const actionKeywordSchemas: Record<string, object> = {
   local_action: { type: ['string', 'object'] },
   listen: stringList,
   delegate_facts: { type: 'boolean' },
+  async: intOrTemplate,
+  poll: intOrTemplate,
 };
 
 export const blockKeywordSchemas: Record<string, object> = {

@@ -1,7 +1,9 @@
-// Modules whose effect the executor applies itself (the run's inventory): add_host and group_by. One list, registered
-// next to the core modules, so that their owner (src/executor/inventory-actions.ts) is the only place acting on them.
+// Modules that belong with the executor's own features: add_host and group_by (whose effect on the run's inventory
+// src/executor/inventory-actions.ts applies) and async_status (async jobs, src/executor/async-task.ts). One list,
+// registered next to the core modules.
 import { addHostModule } from '../add_host.js';
+import { asyncStatusModule } from '../async_status.js';
 import { groupByModule } from '../group_by.js';
 import type { ModuleDefinition } from './types.js';
 
-export const executorModules: readonly ModuleDefinition[] = [addHostModule, groupByModule];
+export const executorModules: readonly ModuleDefinition[] = [addHostModule, asyncStatusModule, groupByModule];
