@@ -345,7 +345,7 @@ export async function executeAction(rt: PlayRuntime, task: ActionTask, host: Hos
   } else {
     let list: unknown;
     try {
-      list = renderLoopList(rt.deps.templater, task, vars);
+      list = renderLoopList(rt.deps.templater, task, vars, (pattern) => rt.run.inventory.select(pattern));
     } catch (error) {
       // Ansible checks `when` first when the loop itself cannot be rendered (e.g. `loop: "{{ x }}"` with `when: x is defined`)
       let skip: string | undefined;

@@ -19,6 +19,7 @@ import { currentVariableScope } from './runtime.js';
 import { ACCEPTS_UNDEFINED, buildFilters, type FilterFunction, type TestFunction } from './filters.js';
 import { TESTS_ACCEPTING_UNDEFINED, buildTests } from './tests.js';
 import { buildGlobals, runLookup, sandboxedGlobals } from './globals.js';
+import { linesLookup } from './lookups.js';
 import { toNunjucksSyntax } from './syntax.js';
 import { isMapping, pyTruthy } from './python-values.js';
 import { allowCall } from './sandbox.js';
@@ -302,6 +303,12 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
     },
     queryLoop: (plugin, terms, vars) => {
       const scope = new LazyScope(vars);
+      if (plugin.replace(/^ansible\.builtin\./, '') === 'lines') {
+        // with_lines runs its terms as controller commands: never when they were built from host data
+        const { value: commands, unsafe } = scope.tracked(() => run('with_lines', scope, () => renderDeep(terms, scope)));
+        if (unsafe) throw new Error('with_lines: the command is built from host data (a registered result or facts); airlock never runs what a host sent as a command on the controller');
+        return toUnsafe(linesLookup(Array.isArray(commands) ? commands : [commands], { rolePath: undefined, playbookDir: typeof vars['playbook_dir'] === 'string' ? vars['playbook_dir'] : undefined })) as unknown[];
+      }
       const { value, unsafe } = scope.tracked(() => run(`with_${plugin}`, scope, () => {
         const rendered = renderDeep(terms, scope);
         return runLookup(plugin, Array.isArray(rendered) ? rendered : [rendered], scope);
