@@ -3,13 +3,14 @@
 import type { ModuleDefinition } from './types.js';
 import { coreModules } from './core-modules.js';
 import { executorModules } from './executor-modules.js';
+import { httpModules } from './http-modules.js';
 import { lxdModules } from './lxd-modules.js';
 import { bundlePushModule } from '../bundle_push.js';
 import { lxdImageModule } from '../lxd_image.js';
 import { credentialsModule } from '../credentials.js';
 import { rolledBackModule } from '../rolled_back.js';
 
-const definitions: ModuleDefinition[] = [...coreModules, ...executorModules, ...lxdModules, bundlePushModule, lxdImageModule, credentialsModule, rolledBackModule];
+const definitions: ModuleDefinition[] = [...coreModules, ...executorModules, ...httpModules, ...lxdModules, bundlePushModule, lxdImageModule, credentialsModule, rolledBackModule];
 
 const byName = new Map<string, ModuleDefinition>(definitions.map((definition) => [definition.name, definition]));
 
