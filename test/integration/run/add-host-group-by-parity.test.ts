@@ -2,10 +2,7 @@
 // what later plays select, what `groups`, `group_names` and `hostvars` show, and `changed` is Ansible's (a repeated
 // call that changes nothing is ok). One fork, so that both print hosts in the same order.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runWithAnsibleAndAirlock } from '../../support/ansible-oracle.js';
+import { parityWorkspace, runWithAnsibleAndAirlock } from '../../support/ansible-oracle.js';
 
 const INVENTORY = `all:
   hosts:
@@ -53,13 +50,12 @@ const PLAYBOOK = `
 describe('add_host and group_by do what ansible-playbook does', function () {
   this.timeout(120_000);
   let work: string;
+  let remove: () => void;
 
   before(() => {
-    work = mkdtempSync(join(tmpdir(), 'airlock-add-host-parity-'));
-    writeFileSync(join(work, 'inventory.yml'), INVENTORY);
-    writeFileSync(join(work, 'site.yml'), PLAYBOOK);
+    ({ dir: work, remove } = parityWorkspace('airlock-add-host-parity-', { 'inventory.yml': INVENTORY, 'site.yml': PLAYBOOK }));
   });
-  after(() => rmSync(work, { recursive: true, force: true }));
+  after(() => remove());
 
   it('prints the same play output', async () => {
     const { ansible, airlock } = await runWithAnsibleAndAirlock(work, 'inventory.yml', 'site.yml', ['-f', '1']);

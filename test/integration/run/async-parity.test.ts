@@ -3,10 +3,7 @@
 // it finishes, cleanup, and the job's files gone. ASYNC POLL and FAILED - RETRYING lines depend on how fast each
 // tool polls, so they are left out of the comparison; everything else must be the same.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runWithAnsibleAndAirlock } from '../../support/ansible-oracle.js';
+import { parityWorkspace, runWithAnsibleAndAirlock } from '../../support/ansible-oracle.js';
 
 const INVENTORY = 'all:\n  hosts:\n    localhost:\n      ansible_connection: local\n';
 
@@ -48,13 +45,12 @@ function withoutTimingLines(output: string): string {
 describe('async/poll and async_status do what ansible-playbook does', function () {
   this.timeout(180_000);
   let work: string;
+  let remove: () => void;
 
   before(() => {
-    work = mkdtempSync(join(tmpdir(), 'airlock-async-parity-'));
-    writeFileSync(join(work, 'inventory.yml'), INVENTORY);
-    writeFileSync(join(work, 'site.yml'), PLAYBOOK);
+    ({ dir: work, remove } = parityWorkspace('airlock-async-parity-', { 'inventory.yml': INVENTORY, 'site.yml': PLAYBOOK }));
   });
-  after(() => rmSync(work, { recursive: true, force: true }));
+  after(() => remove());
 
   it('prints the same play output', async () => {
     const { ansible, airlock } = await runWithAnsibleAndAirlock(work, 'inventory.yml', 'site.yml');

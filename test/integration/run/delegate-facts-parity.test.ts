@@ -3,10 +3,7 @@
 // task ran for); without it they stay with the task's host; a delegated result prints as [host -> delegate]; loop
 // items print as Python's str() (dicts and lists as repr, True, None), labels as rendered.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runWithAnsibleAndAirlock } from '../../support/ansible-oracle.js';
+import { parityWorkspace, runWithAnsibleAndAirlock } from '../../support/ansible-oracle.js';
 
 const INVENTORY = 'all:\n  hosts:\n    h1: {ansible_connection: local}\n    h2: {ansible_connection: local}\n';
 
@@ -44,14 +41,12 @@ const PLAYBOOK = `
 describe('delegate_facts, delegated results and loop labels do what ansible-playbook does', function () {
   this.timeout(120_000);
   let work: string;
+  let remove: () => void;
 
   before(() => {
-    work = mkdtempSync(join(tmpdir(), 'airlock-delegate-facts-parity-'));
-    writeFileSync(join(work, 'inventory.yml'), INVENTORY);
-    writeFileSync(join(work, 'site.yml'), PLAYBOOK);
-    writeFileSync(join(work, 'extra.yml'), 'from_file: yes\n');
+    ({ dir: work, remove } = parityWorkspace('airlock-delegate-facts-parity-', { 'inventory.yml': INVENTORY, 'site.yml': PLAYBOOK, 'extra.yml': 'from_file: yes\n' }));
   });
-  after(() => rmSync(work, { recursive: true, force: true }));
+  after(() => remove());
 
   it('prints the same play output', async () => {
     const { ansible, airlock } = await runWithAnsibleAndAirlock(work, 'inventory.yml', 'site.yml', ['-f', '1']);

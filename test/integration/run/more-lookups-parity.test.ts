@@ -1,10 +1,7 @@
 // with_indexed_items, with_random_choice, with_lines and with_inventory_hostnames against ansible-playbook on the
 // local connection (the random choice is made among equal outcomes, so that both print the same).
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runWithAnsibleAndAirlock } from '../../support/ansible-oracle.js';
+import { parityWorkspace, runWithAnsibleAndAirlock } from '../../support/ansible-oracle.js';
 
 const INVENTORY = `all:
   hosts:
@@ -38,14 +35,12 @@ const PLAYBOOK = `
 describe('with_indexed_items, with_random_choice, with_lines, with_inventory_hostnames do what ansible-playbook does', function () {
   this.timeout(120_000);
   let work: string;
+  let remove: () => void;
 
   before(() => {
-    work = mkdtempSync(join(tmpdir(), 'airlock-more-lookups-parity-'));
-    writeFileSync(join(work, 'inventory.yml'), INVENTORY);
-    writeFileSync(join(work, 'site.yml'), PLAYBOOK);
-    writeFileSync(join(work, 'lines.txt'), 'from the playbook dir\n');
+    ({ dir: work, remove } = parityWorkspace('airlock-more-lookups-parity-', { 'inventory.yml': INVENTORY, 'site.yml': PLAYBOOK, 'lines.txt': 'from the playbook dir\n' }));
   });
-  after(() => rmSync(work, { recursive: true, force: true }));
+  after(() => remove());
 
   it('prints the same play output', async () => {
     const { ansible, airlock } = await runWithAnsibleAndAirlock(work, 'inventory.yml', 'site.yml');
