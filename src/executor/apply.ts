@@ -5,7 +5,7 @@ import type { Vars } from '../inventory/types.js';
 import type { ActionTask } from '../playbook/types.js';
 import type { TaskResult } from '../types/result.js';
 import { addGatheredFacts, type HostState } from './host-state.js';
-import type { ActionOutcome, Frame, PlayRuntime } from './runtime.js';
+import type { ActionOutcome, FactSets, Frame, PlayRuntime } from './runtime.js';
 import { countInto } from '../report/collect.js';
 
 export interface ApplyOptions {
@@ -13,14 +13,23 @@ export interface ApplyOptions {
   report: boolean;
 }
 
+function setFactsOn(host: HostState, sets: FactSets): void {
+  Object.assign(host.includedVars, sets.includedVars); // controller files' values: plain, templated when used
+  Object.assign(host.setFacts, sets.facts); // set_fact's values: already unsafe where built from host data
+  if (Object.keys(sets.gatheredFacts).length > 0) addGatheredFacts(host, sets.gatheredFacts);
+}
+
 /** Update the host from the outcome; returns true when the host failed this task (not ignored). */
 export function applyOutcome(rt: PlayRuntime, task: ActionTask, host: HostState, frame: Frame, outcome: ActionOutcome, result: TaskResult, options: ApplyOptions): boolean {
   // what a host sent back is data: a "{{" in a command's stdout must never be rendered later (Ansible's unsafe)
   const registered = toUnsafe(outcome.registered) as Vars;
   if (task.register) host.setFacts[task.register] = registered;
-  Object.assign(host.includedVars, outcome.includedVars); // controller files' values: plain, templated when used
-  Object.assign(host.setFacts, outcome.facts); // set_fact's values: already unsafe where built from host data
-  if (Object.keys(outcome.gatheredFacts).length > 0) addGatheredFacts(host, outcome.gatheredFacts);
+  setFactsOn(host, outcome);
+  for (const [name, sets] of outcome.delegatedFacts ?? []) {
+    const target = rt.hosts.get(name);
+    if (target) setFactsOn(target, sets);
+    else rt.deps.emit({ type: 'message', level: 'warning', text: `delegate_facts: '${name}' is not an inventory host, the facts task '${result.task}' set for it are dropped`, at: new Date().toISOString() });
+  }
   if (outcome.status === 'changed' || (outcome.status === 'ignored' && outcome.registered['changed'] === true)) {
     host.changedInPlay = true;
     for (const name of task.notify) host.notified.add(name);

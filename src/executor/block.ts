@@ -8,6 +8,7 @@ import { runActionOnHosts } from './actions.js';
 import { flushHandlers } from './handlers.js';
 import type { HostState } from './host-state.js';
 import { runInclude } from './include.js';
+import { bypassesHostLoop } from './inventory-actions.js';
 import { stopped, type Frame, type PlayRuntime } from './runtime.js';
 import { shouldRunForTags } from './tags.js';
 import { varsForTask } from './task.js';
@@ -44,7 +45,9 @@ export async function runTaskList(rt: PlayRuntime, tasks: Task[], hosts: HostSta
       }
       if (!selectedByTags(rt, task, frame)) continue;
       if (task.kind === 'action') {
-        newlyFailed = task.module === 'meta' ? await runMeta(rt, task, active, frame) : await runActionOnHosts(rt, task, active, frame);
+        // add_host runs once for the task, on the first host, as Ansible's BYPASS_HOST_LOOP actions do
+        const targets = bypassesHostLoop(task.module) ? active.slice(0, 1) : active;
+        newlyFailed = task.module === 'meta' ? await runMeta(rt, task, active, frame) : await runActionOnHosts(rt, task, targets, frame);
       } else {
         newlyFailed = await runInclude(rt, task, active, frame, runTaskList);
       }

@@ -48,7 +48,7 @@ async function inclusionsFor(rt: PlayRuntime, task: IncludeTasksTask | IncludeRo
   const items: Array<Vars | undefined> = [];
   if (task.loop === undefined) items.push(undefined);
   else {
-    const list = renderLoopList(templater, task, vars);
+    const list = renderLoopList(templater, task, vars, (pattern) => rt.run.inventory.select(pattern));
     const { loopVar, indexVar } = task.loopControl;
     for (const index of list.keys()) {
       items.push({ [loopVar]: loopItem(list, index), ansible_loop_var: loopVar, ...(indexVar ? { [indexVar]: index } : {}) });

@@ -20,6 +20,8 @@ export interface ItemOutcome {
   attempts?: number;
   skipReason?: string;
   falseCondition?: string;
+  /** the host delegate_to named for this item (rendered), where delegate_facts sends the facts it set */
+  delegatedTo?: string;
 }
 
 function lines(text: string): string[] {

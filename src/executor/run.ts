@@ -8,6 +8,7 @@ import { ExitCode } from './exit-codes.js';
 import type { ExecutorDeps, ExecutorOptions } from './deps.js';
 import { newHostState, type HostState } from './host-state.js';
 import { runPlay } from './play.js';
+import { RunInventory } from './run-inventory.js';
 import { groupsVar, type RunScope } from './variables.js';
 
 export interface RunOutcome {
@@ -24,7 +25,9 @@ export function exitCodeFor(summaries: Record<string, HostSummary>, halted: bool
   return ExitCode.ok;
 }
 
-export async function runPlaybooks(playbooks: Playbook[], inventory: Inventory, deps: ExecutorDeps, options: ExecutorOptions): Promise<RunOutcome> {
+export async function runPlaybooks(playbooks: Playbook[], loaded: Inventory, deps: ExecutorDeps, options: ExecutorOptions): Promise<RunOutcome> {
+  // one in-memory inventory for the whole run: what add_host/group_by add stays for the later plays and playbooks
+  const inventory = new RunInventory(loaded);
   const hosts = new Map<string, HostState>();
   for (const host of inventory.hosts.values()) hosts.set(host.name, newHostState(host));
   const touched = new Set<string>();

@@ -54,6 +54,15 @@ export interface ActionOutcome {
   gatheredFacts: Vars;
   /** include_vars' variables, stored at their own precedence */
   includedVars: Vars;
+  /** delegate_facts: what the task set for the hosts it was delegated to, by host, instead of for its own */
+  delegatedFacts?: Map<string, FactSets>;
+}
+
+/** The three kinds of variables a task can set on a host. */
+export interface FactSets {
+  facts: Vars;
+  gatheredFacts: Vars;
+  includedVars: Vars;
 }
 
 /** Counts task starts through the run, so that every start of a task has an id of its own (TaskResult.taskId). */

@@ -1,7 +1,7 @@
 // One action task on one host: when (per loop item), loop + loop_control, args templated per item (omit dropped)
 // and validated, become/environment/check_mode/delegate_to, retries/until/delay, failed_when/changed_when, and the
 // registered value in Ansible's shape. No host state is changed here: apply.ts does that, so run_once can apply one
-// outcome to many hosts.
+// outcome to many hosts (add_host/group_by change the run's inventory here, before changed_when reads the result).
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { CommandTimeoutError, UnreachableError } from '../connection/errors.js';
@@ -11,12 +11,15 @@ import type { ModuleContext, ModuleDefinition, ModuleResult } from '../modules/l
 import { numberOf } from '../playbook/task-values.js';
 import type { ActionTask, NumberOrTemplate } from '../playbook/types.js';
 import type { TaskResult } from '../types/result.js';
+import { pythonStr } from '../inventory/ansible-output.js';
 import { plainData, toUnsafe } from '../util/unsafe.js';
 import { dropOmitted, validateModuleArgs } from './args.js';
 import type { HostState } from './host-state.js';
+import { runAsync, DEFAULT_POLL_S } from './async-task.js';
+import { applyInventoryChange } from './inventory-actions.js';
 import { loopItem, renderLoopList } from './loop-items.js';
 import { registeredItem, registeredLoop, type ItemOutcome, type LoopItemShape } from './register.js';
-import type { ActionOutcome, Frame, PlayRuntime } from './runtime.js';
+import type { ActionOutcome, FactSets, Frame, PlayRuntime } from './runtime.js';
 import { taskVariables } from './variables.js';
 
 const DEFAULT_RETRIES = 3;
@@ -178,6 +181,8 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
   let delegateTo: string | undefined;
   let retriesSetting: number | undefined;
   let delaySeconds: number | undefined;
+  let asyncSeconds: number | undefined;
+  let pollSeconds: number | undefined;
   try {
     // set_fact stores its arguments as variables: it gets them with host data still marked unsafe
     const rendered = module.keepsUnsafeArgs === true ? templater.renderKeepingUnsafe(task.args, vars) : templater.render(task.args, vars);
@@ -189,6 +194,8 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
     delegateTo = rawDelegate === undefined ? undefined : templater.renderString(rawDelegate, vars);
     retriesSetting = numericKeyword(task.retries, 'retries', (template) => templater.render(template, vars));
     delaySeconds = numericKeyword(task.delay, 'delay', (template) => templater.render(template, vars));
+    asyncSeconds = numericKeyword(task.async, 'async', (template) => templater.render(template, vars));
+    pollSeconds = numericKeyword(task.poll, 'poll', (template) => templater.render(template, vars));
   } catch (error) {
     return failure(`templating failed: ${errorMessage(error)}`);
   }
@@ -243,7 +250,12 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
   let outcome: ItemOutcome = failure('not run');
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      outcome = fromModuleResult(await module.run(args, ctx));
+      // async: 0 (or none) is an ordinary task, as in Ansible
+      const moduleResult = asyncSeconds !== undefined && asyncSeconds !== 0
+        ? await runAsync(rt, module, args, ctx, { seconds: asyncSeconds, poll: pollSeconds ?? DEFAULT_POLL_S }, taskLabel(rt, task, vars), (ms) => sleep(rt, ms))
+        : await module.run(args, ctx);
+      outcome = fromModuleResult(moduleResult);
+      applyInventoryChange(rt, module.name, host, outcome);
     } catch (error) {
       if (error instanceof UnreachableError) {
         return { changed: false, failed: false, skipped: false, unreachable: error.message, msg: error.message };
@@ -281,8 +293,12 @@ async function runItem(inv: Invocation, vars: Vars): Promise<ItemOutcome> {
       break;
     }
     if (rt.options.signal.aborted) break;
+    // Ansible's line for each retry (its default callback prints it at every verbosity)
+    const where = delegateTo === undefined ? host.name : `${host.name} -> ${delegateTo}`;
+    rt.deps.emit({ type: 'message', level: 'info', text: `FAILED - RETRYING: [${where}]: ${taskLabel(rt, task, vars)} (${attempts - attempt} retries left).`, at: new Date().toISOString() });
     await sleep(rt, delayMs);
   }
+  if (delegateTo !== undefined) outcome.delegatedTo = delegateTo;
   return outcome;
 }
 
@@ -329,7 +345,7 @@ export async function executeAction(rt: PlayRuntime, task: ActionTask, host: Hos
   } else {
     let list: unknown;
     try {
-      list = renderLoopList(rt.deps.templater, task, vars);
+      list = renderLoopList(rt.deps.templater, task, vars, (pattern) => rt.run.inventory.select(pattern));
     } catch (error) {
       // Ansible checks `when` first when the loop itself cannot be rendered (e.g. `loop: "{{ x }}"` with `when: x is defined`)
       let skip: string | undefined;
@@ -364,17 +380,37 @@ export async function executeAction(rt: PlayRuntime, task: ActionTask, host: Hos
   }
 
   const status = statusOf(rt, task, frame, items, registered, vars);
-  const facts: Vars = {};
-  const gatheredFacts: Vars = {};
-  const includedVars: Vars = {};
+  const own: FactSets = { facts: {}, gatheredFacts: {}, includedVars: {} };
+  const delegatedFacts = new Map<string, FactSets>();
   for (const item of items) {
     if (item.failed || item.skipped || item.unreachable !== undefined) continue;
-    Object.assign(facts, (item.data?.['facts'] as Vars | undefined) ?? {});
+    // delegate_facts: the facts belong to the host the item ran for (delegate_to), as in Ansible
+    const target = task.delegateFacts === true && item.delegatedTo !== undefined && item.delegatedTo !== host.name ? item.delegatedTo : undefined;
+    let sets = own;
+    if (target !== undefined) {
+      sets = delegatedFacts.get(target) ?? { facts: {}, gatheredFacts: {}, includedVars: {} };
+      delegatedFacts.set(target, sets);
+    }
+    Object.assign(sets.facts, (item.data?.['facts'] as Vars | undefined) ?? {});
     const returnedFacts = (item.data?.['ansible_facts'] as Vars | undefined) ?? {};
-    Object.assign(module?.factsAreVariables === true ? includedVars : gatheredFacts, returnedFacts);
+    Object.assign(module?.factsAreVariables === true ? sets.includedVars : sets.gatheredFacts, returnedFacts);
   }
   const result = buildResult(rt, task, host, vars, status, items, registered, loopItems, startedAt, performance.now() - t0, frame);
-  return { outcome: { status, registered, items, facts, gatheredFacts, includedVars }, result };
+  const outcome: ActionOutcome = { status, registered, items, ...own };
+  if (delegatedFacts.size > 0) outcome.delegatedFacts = delegatedFacts;
+  return { outcome, result };
+}
+
+/** Where a delegated task ran, as Ansible prints it after `->`: the delegate's ansible_host, else its name. */
+function delegateAddress(rt: PlayRuntime, name: string): string {
+  const delegate = rt.hosts.get(name);
+  const address = delegate?.inventoryVars['ansible_host'];
+  if (delegate === undefined || typeof address !== 'string') return name;
+  try {
+    return rt.deps.templater.renderString(address, { ...delegate.inventoryVars, inventory_hostname: name });
+  } catch {
+    return address;
+  }
 }
 
 function buildResult(
@@ -397,6 +433,7 @@ function buildResult(
   if (unreachable?.unreachable !== undefined) result.msg = status === 'ignored' ? `UNREACHABLE (ignored): ${unreachable.unreachable}` : unreachable.unreachable;
   if (loopItems === undefined) {
     const only = items[0];
+    if (only?.delegatedTo !== undefined) result.delegatedTo = delegateAddress(rt, only.delegatedTo);
     if (only) {
       if (only.rc !== undefined) result.rc = only.rc;
       if (only.stdout !== undefined) result.stdout = only.stdout;
@@ -415,8 +452,9 @@ function buildResult(
       const itemResult: TaskResult = {
         host: host.name, task: result.task, action: task.module,
         status: outcome.unreachable !== undefined ? 'unreachable' : outcome.failed ? 'failed' : outcome.skipped ? 'skipped' : outcome.changed ? 'changed' : 'ok',
-        changed: outcome.changed, item: shown, startedAt: result.startedAt, durationMs: 0,
+        changed: outcome.changed, item: shown, itemLabel: pythonStr(plainData(shown)), startedAt: result.startedAt, durationMs: 0,
       };
+      if (outcome.delegatedTo !== undefined) itemResult.delegatedTo = delegateAddress(rt, outcome.delegatedTo);
       if (outcome.msg !== undefined) itemResult.msg = outcome.msg;
       if (outcome.rc !== undefined) itemResult.rc = outcome.rc;
       if (outcome.stdout !== undefined) itemResult.stdout = outcome.stdout;

@@ -7,6 +7,7 @@
 import type { Inventory, Vars } from '../inventory/types.js';
 import type { RoleContext } from '../playbook/types.js';
 import type { HostState } from './host-state.js';
+import type { RunInventory } from './run-inventory.js';
 
 export interface VariableLayers {
   roleDefaults: Vars;
@@ -36,8 +37,10 @@ export function mergeLayers(layers: Partial<VariableLayers>): Vars {
 
 /** Run-wide facts that magic variables are built from. */
 export interface RunScope {
-  inventory: Inventory;
-  hosts: ReadonlyMap<string, HostState>;
+  /** the loaded inventory plus what add_host and group_by added so far */
+  inventory: RunInventory;
+  /** every host's state; add_host adds to it */
+  hosts: Map<string, HostState>;
   extraVars: Vars;
   playbookDir: string;
   check: boolean;
@@ -45,7 +48,7 @@ export interface RunScope {
   omit: unknown;
   tags: string[];
   skipTags: string[];
-  /** `groups` is the same for every host: computed once */
+  /** `groups` is the same for every host: computed once, again after add_host/group_by */
   groups: Record<string, string[]>;
 }
 

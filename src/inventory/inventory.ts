@@ -61,34 +61,44 @@ export class LoadedInventory implements Inventory {
   groupHosts(group: string): string[] {
     const cached = this.groupHostsCache.get(group);
     if (cached) return [...cached];
-    const start = this.groups.get(group);
-    if (!start) return [];
-    const ordered: LoadedGroup[] = [start];
-    const seen = new Set<string>([start.name]);
-    let level = start.children;
-    while (level.length > 0) {
-      const next: string[] = [];
-      for (const name of level) {
-        if (seen.has(name)) continue;
-        seen.add(name);
-        const g = this.groups.get(name);
-        if (!g) continue;
-        ordered.push(g);
-        next.push(...g.children);
-      }
-      level = next;
-    }
-    const result: string[] = [];
-    const seenHosts = new Set<string>();
-    for (const g of ordered) {
-      for (const host of g.hosts) {
-        if (!seenHosts.has(host)) {
-          seenHosts.add(host);
-          result.push(host);
-        }
-      }
-    }
+    const result = groupHostsIn(this.groups, group);
     this.groupHostsCache.set(group, result);
     return [...result];
   }
+}
+
+/**
+ * All hosts of a group through its children, as ansible's Group.get_hosts(): the group's own hosts, then its
+ * children's, level by level (ansible walks each level as a set; we walk it in declaration order). Shared with the
+ * executor's run-time inventory (add_host, group_by).
+ */
+export function groupHostsIn(groups: ReadonlyMap<string, { name: string; hosts: readonly string[]; children: readonly string[] }>, group: string): string[] {
+  const start = groups.get(group);
+  if (!start) return [];
+  const ordered = [start];
+  const seen = new Set<string>([start.name]);
+  let level = start.children;
+  while (level.length > 0) {
+    const next: string[] = [];
+    for (const name of level) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const g = groups.get(name);
+      if (!g) continue;
+      ordered.push(g);
+      next.push(...g.children);
+    }
+    level = next;
+  }
+  const result: string[] = [];
+  const seenHosts = new Set<string>();
+  for (const g of ordered) {
+    for (const host of g.hosts) {
+      if (!seenHosts.has(host)) {
+        seenHosts.add(host);
+        result.push(host);
+      }
+    }
+  }
+  return result;
 }

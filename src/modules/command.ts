@@ -2,7 +2,7 @@
 // like Python's shlex and every word is quoted, so `$(...)`, `;`, `|` and globs reach the program literally.
 import { failOnArgError, ModuleArgError, optionalBool, optionalString } from './lib/common.js';
 import { commandModuleLine } from './lib/command-line.js';
-import { checkModeCommand, runCommandLine } from './lib/run-command.js';
+import { checkModeCommand, guardSkipMessage, runCommandLine } from './lib/run-command.js';
 import { shlexSplit, ShlexError } from '../parsing/shlex.js';
 import type { ModuleDefinition } from './lib/types.js';
 
@@ -45,15 +45,25 @@ export const commandModule: ModuleDefinition = {
   },
   run: (args, ctx) =>
     failOnArgError(async () => {
-      const argv = commandArgv(args);
-      const options: { chdir?: string; creates?: string; removes?: string } = {};
-      for (const key of ['chdir', 'creates', 'removes'] as const) {
-        const value = optionalString('command', args, key);
-        if (value !== undefined) options[key] = value;
-      }
+      const { argv, options } = commandInvocation(args);
       if (ctx.check) return checkModeCommand(ctx, options, argv);
       let stdin = optionalString('command', args, 'stdin');
       if (stdin !== undefined && optionalBool('command', args, 'stdin_add_newline', true)) stdin += '\n';
       return runCommandLine(ctx, commandModuleLine(argv, options), options, argv, stdin);
     }),
+  background: (args) => {
+    const { argv, options } = commandInvocation(args);
+    if (args['stdin'] !== undefined) throw new ModuleArgError('command', "'stdin' cannot be used with async (the job runs detached)");
+    return { line: commandModuleLine(argv, options), cmd: argv, skipMessage: guardSkipMessage(options) };
+  },
 };
+
+function commandInvocation(args: Record<string, unknown>): { argv: string[]; options: { chdir?: string; creates?: string; removes?: string } } {
+  const argv = commandArgv(args);
+  const options: { chdir?: string; creates?: string; removes?: string } = {};
+  for (const key of ['chdir', 'creates', 'removes'] as const) {
+    const value = optionalString('command', args, key);
+    if (value !== undefined) options[key] = value;
+  }
+  return { argv, options };
+}

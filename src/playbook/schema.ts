@@ -8,7 +8,10 @@ import { containsTemplate } from '../template/index.js';
 import type { YamlPath, YamlSource } from '../parsing/yaml-source.js';
 
 /** The `with_<lookup>` loops airlock has besides with_items/with_list (src/template/lookups.ts, globals.ts). */
-export const WITH_LOOKUPS = ['dict', 'together', 'nested', 'subelements', 'sequence', 'fileglob', 'first_found', 'file', 'env', 'vars'] as const;
+export const WITH_LOOKUPS = [
+  'dict', 'together', 'nested', 'subelements', 'sequence', 'fileglob', 'first_found', 'file', 'env', 'vars', 'indexed_items', 'random_choice', 'lines',
+  'inventory_hostnames',
+] as const;
 
 /** Every loop keyword: only one may be on a task. */
 export const LOOP_KEYWORDS: readonly string[] = ['loop', 'with_items', 'with_list', ...WITH_LOOKUPS.map((plugin) => `with_${plugin}`)];
@@ -69,6 +72,9 @@ export const actionKeywordSchemas: Record<string, object> = {
   action: { type: ['string', 'object'] },
   local_action: { type: ['string', 'object'] },
   listen: stringList,
+  delegate_facts: { type: 'boolean' },
+  async: intOrTemplate,
+  poll: intOrTemplate,
 };
 
 export const blockKeywordSchemas: Record<string, object> = {

@@ -148,6 +148,11 @@ async function normalizeTask(raw: unknown, at: YamlPath, place: TaskPlace, index
     retries: toOptionalNumberOrTemplate(raw.retries, source, [...at, 'retries'], 'retries'),
     delay: toOptionalNumberOrTemplate(raw.delay, source, [...at, 'delay'], 'delay'),
   };
+  if (raw.delegate_facts === true) task.delegateFacts = true;
+  const asyncSeconds = toOptionalNumberOrTemplate(raw.async, source, [...at, 'async'], 'async');
+  if (asyncSeconds !== undefined) task.async = asyncSeconds;
+  const poll = toOptionalNumberOrTemplate(raw.poll, source, [...at, 'poll'], 'poll');
+  if (poll !== undefined) task.poll = poll;
   if ('listen' in raw) (task as Handler).listen = toStringList(raw.listen);
   else (task as Handler).listen = [];
   return [task];

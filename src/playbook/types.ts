@@ -103,6 +103,12 @@ export interface ActionTask extends TaskCommon {
   until: string | undefined;
   retries: NumberOrTemplate | undefined;
   delay: NumberOrTemplate | undefined;
+  /** with delegate_to: the facts the task sets (setup, set_fact, include_vars) go to the delegated host */
+  delegateFacts?: boolean;
+  /** `async:` seconds: the module runs detached on the host (command and shell), at most this long */
+  async?: NumberOrTemplate;
+  /** `poll:` seconds between checks of an async job; 0 = fire and forget (Ansible's default is 15) */
+  poll?: NumberOrTemplate;
 }
 
 export interface BlockTask extends TaskCommon {

@@ -145,9 +145,9 @@ export class PlainReporter implements Reporter {
 
   private printResult(result: TaskResult): void {
     this.taskHeader(result.taskId, result.task, result.role);
-    const host = `[${result.host}]`;
+    const host = hostTag(result);
     if (result.results && result.results.length > 0) {
-      for (const item of result.results) this.write(this.resultLine(item, host, itemLabel(item.item)));
+      for (const item of result.results) this.write(this.resultLine(item, hostTag(item), item.itemLabel ?? itemLabel(item.item)));
       // the aggregate line only when it adds something: a failure of the loop as a whole
       if (result.status === 'failed' || result.status === 'unreachable') this.write(this.resultLine({ ...result, stdout: undefined, stderr: undefined }, host, undefined));
       return;
@@ -155,7 +155,7 @@ export class PlainReporter implements Reporter {
     this.write(this.resultLine(result, host, result.item !== undefined ? itemLabel(result.item) : undefined));
   }
 
-  /** Ansible's shapes: "ok: [h] => (item=x)", "failed: [h] (item=x) => msg", "fatal: [h]: UNREACHABLE! => msg". */
+  /** Ansible's shapes: "ok: [h] => (item=x)", "ok: [h -> delegate]", "failed: [h] (item=x) => msg", "fatal: [h]: UNREACHABLE! => msg". */
   private resultLine(result: TaskResult, host: string, item: string | undefined): string {
     const itemSuffix = item === undefined ? '' : ` => (item=${item})`;
     const itemInfix = item === undefined ? '' : ` (item=${item})`;
@@ -238,4 +238,9 @@ export class PlainReporter implements Reporter {
     if (level === 'error') return `ERROR!${where} ${text}\n`;
     return `${host ? `[${host}] ` : ''}${text}\n`;
   }
+}
+
+/** `[host]`, or Ansible's `[host -> delegate]` when the task ran delegated. */
+function hostTag(result: TaskResult): string {
+  return result.delegatedTo === undefined ? `[${result.host}]` : `[${result.host} -> ${result.delegatedTo}]`;
 }

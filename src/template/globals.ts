@@ -89,7 +89,7 @@ export function runLookup(plugin: string, terms: unknown[], scope: VariableScope
       const places = { rolePath: scopeString(scope, 'role_path'), playbookDir: scopeString(scope, 'playbook_dir') };
       const list = loopLookup(plugin, terms, places);
       if (list !== undefined) return list;
-      throw new Error(`lookup plugin '${plugin}' is not supported by airlock (supported: env, file, vars, items, list, pipe, lines, dict, together, nested, subelements, sequence, fileglob, first_found)`);
+      throw new Error(`lookup plugin '${plugin}' is not supported by airlock (supported: env, file, vars, items, list, pipe, lines, dict, together, nested, subelements, sequence, fileglob, first_found, indexed_items, random_choice; with_inventory_hostnames as a loop)`);
     }
   }
 }

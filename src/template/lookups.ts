@@ -1,7 +1,9 @@
 // The lookup plugins behind Ansible's `with_<lookup>` loops (and query('<name>', ...)): dict, together, nested,
-// subelements, sequence, fileglob, first_found. Each takes the already templated terms, as Ansible's do, and
-// returns the loop's list. Controller files are searched where Ansible searches: role files/, playbook files/, the
+// subelements, sequence, fileglob, first_found, indexed_items, random_choice (pipe and lines, which run commands on
+// the controller: lookups-controller.ts). Each takes the already templated terms, as Ansible's do, and returns the
+// loop's list. Controller files are searched where Ansible searches: role files/, playbook files/, the
 // playbook directory.
+import { randomInt } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fnmatchRegExp } from '../util/fnmatch.js';
@@ -195,6 +197,20 @@ function firstFoundLookup(terms: unknown[], places: SearchPlaces): string[] {
   throw new Error('No file was found when using first_found.');
 }
 
+/** [index, item] pairs of the flattened terms, as Ansible's indexed_items. */
+function indexedItemsLookup(terms: unknown[]): unknown[] {
+  return flatten(terms).map((item, index) => [index, item]);
+}
+
+/** One of the terms at random (none when there are none), as Ansible's random_choice. */
+function randomChoiceLookup(terms: unknown[]): unknown[] {
+  return terms.length === 0 ? [] : [terms[randomInt(terms.length)]];
+}
+
+/**
+ * Ansible's lines: each term is a shell command run on the controller (in the playbook's directory); its output's
+ * lines are the list. The caller must make sure no term came from host data: that would run a host's words here.
+ */
 /** The loop list of lookup `plugin` for `terms`, or undefined when it is not one of these plugins. */
 export function loopLookup(plugin: string, terms: unknown[], places: SearchPlaces): unknown[] | undefined {
   switch (plugin.replace(/^ansible\.builtin\./, '')) {
@@ -205,6 +221,8 @@ export function loopLookup(plugin: string, terms: unknown[], places: SearchPlace
     case 'sequence': return terms.flatMap((term) => sequenceTerm(String(term)));
     case 'fileglob': return fileglobLookup(terms, places);
     case 'first_found': return firstFoundLookup(terms, places);
+    case 'indexed_items': return indexedItemsLookup(terms);
+    case 'random_choice': return randomChoiceLookup(terms);
     default: return undefined;
   }
 }

@@ -19,6 +19,7 @@ import { currentVariableScope } from './runtime.js';
 import { ACCEPTS_UNDEFINED, buildFilters, type FilterFunction, type TestFunction } from './filters.js';
 import { TESTS_ACCEPTING_UNDEFINED, buildTests } from './tests.js';
 import { buildGlobals, runLookup, sandboxedGlobals } from './globals.js';
+import { controllerLookup } from './lookups-controller.js';
 import { toNunjucksSyntax } from './syntax.js';
 import { isMapping, pyTruthy } from './python-values.js';
 import { allowCall, allowCallWithFloats } from './sandbox.js';
@@ -371,6 +372,12 @@ export function createTemplater(options: TemplaterOptions = {}): Templater {
     test: (expression, vars) => tracking(vars, (scope) => conditionalTruth(evaluateIn(bareExpression(expression, scope), scope, expression, false))),
     queryLoop: (plugin, terms, vars) => {
       const scope = new LazyScope(vars);
+      if (plugin.replace(/^ansible\.builtin\./, '') === 'lines') {
+        // with_lines runs its terms as controller commands: never when they were built from host data
+        const { value: commands, unsafe } = scope.tracked(() => run('with_lines', scope, () => renderDeep(terms, scope)));
+        const cwd = typeof vars['playbook_dir'] === 'string' ? vars['playbook_dir'] : undefined;
+        return toUnsafe(controllerLookup('lines', Array.isArray(commands) ? commands : [commands], { cwd, readHostData: unsafe }) ?? []) as unknown[];
+      }
       const { value, unsafe } = scope.tracked(() => run(`with_${plugin}`, scope, () => {
         const rendered = renderDeep(terms, scope);
         return runLookup(plugin, Array.isArray(rendered) ? rendered : [rendered], scope);

@@ -28,6 +28,8 @@ export interface TaskResult {
   diff?: TaskDiff[];
   /** loop item this result belongs to, when the task loops */
   item?: unknown;
+  /** the item (or its loop_control label) as Ansible prints it: Python's str(), so a dict shows as {'a': 1} */
+  itemLabel?: string;
   /** per-item results of a loop */
   results?: TaskResult[];
   /** module return values beyond the common ones (stat, register-able data) */
@@ -37,6 +39,8 @@ export interface TaskResult {
   durationMs: number;
   /** true when the task had no_log: reporters must print nothing of its output or arguments */
   noLog?: boolean;
+  /** delegate_to: the address the task ran at instead (the delegated host's ansible_host, else its name), shown as Ansible's [host -> there] */
+  delegatedTo?: string;
 }
 
 export interface HostSummary {

@@ -3,7 +3,9 @@
 // A missing ansible-playbook is a failure, never a skip: CI installs ansible-core.
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../../bin/airlock.js', import.meta.url));
@@ -35,4 +37,14 @@ export async function runWithAnsibleAndAirlock(dir: string, inventory: string, p
   const airlock = await execa('node', [BIN, 'run', playbook, '-i', inventory, '--output', 'plain', ...args], { cwd: dir, env, reject: false });
   expect(airlock.exitCode, `airlock: ${airlock.stdout}${airlock.stderr}`).to.equal(0);
   return { ansible: playOutput(ansible.stdout), airlock: playOutput(airlock.stdout) };
+}
+
+/** A scratch directory for one parity test with `files` (relative path -> content) in it; `remove()` deletes it. */
+export function parityWorkspace(prefix: string, files: Record<string, string>): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -2,13 +2,15 @@
 // against this list; the executor looks modules up here. `ansible.builtin.x` and `airlock.x` map to `x`.
 import type { ModuleDefinition } from './types.js';
 import { coreModules } from './core-modules.js';
+import { executorModules } from './executor-modules.js';
+import { httpModules } from './http-modules.js';
 import { lxdModules } from './lxd-modules.js';
 import { bundlePushModule } from '../bundle_push.js';
 import { lxdImageModule } from '../lxd_image.js';
 import { credentialsModule } from '../credentials.js';
 import { rolledBackModule } from '../rolled_back.js';
 
-const definitions: ModuleDefinition[] = [...coreModules, ...lxdModules, bundlePushModule, lxdImageModule, credentialsModule, rolledBackModule];
+const definitions: ModuleDefinition[] = [...coreModules, ...executorModules, ...httpModules, ...lxdModules, bundlePushModule, lxdImageModule, credentialsModule, rolledBackModule];
 
 const byName = new Map<string, ModuleDefinition>(definitions.map((definition) => [definition.name, definition]));
 

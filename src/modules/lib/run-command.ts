@@ -19,6 +19,11 @@ function guardMessage(guard: Guard): string {
   return guard.creates !== undefined ? `skipped, since ${guard.creates} exists` : `skipped, since ${guard.removes ?? ''} does not exist`;
 }
 
+/** What a skip by creates/removes says, or undefined without a guard. */
+export function guardSkipMessage(guard: Guard): string | undefined {
+  return guard.creates !== undefined || guard.removes !== undefined ? guardMessage(guard) : undefined;
+}
+
 /** Check mode: never run the command; evaluate creates/removes so that the report says whether it WOULD run. */
 export async function checkModeCommand(ctx: ModuleContext, guard: Guard, cmd: unknown): Promise<ModuleResult> {
   if (guard.creates !== undefined || guard.removes !== undefined) {
@@ -32,19 +37,34 @@ export async function runCommandLine(ctx: ModuleContext, line: string, guard: Gu
   const start = new Date();
   const result = await exec(ctx, line, stdin === undefined ? {} : { stdin });
   const end = new Date();
-  if (result.rc === 0 && result.stdout.trim() === SKIP_MARKER && (guard.creates !== undefined || guard.removes !== undefined)) {
-    return { changed: false, skipped: true, msg: guardMessage(guard), rc: 0, data: { cmd } };
-  }
+  const guarded = guard.creates !== undefined || guard.removes !== undefined;
+  if (guarded && isGuardSkip(result)) return { changed: false, skipped: true, msg: guardMessage(guard), rc: 0, data: { cmd } };
+  return commandResult(result, cmd, { start: ansibleTime(start), end: ansibleTime(end), delta: ansibleDelta(result.durationMs) });
+}
+
+/** The guard (creates/removes) decided not to run the command. */
+export function isGuardSkip(result: { rc: number; stdout: string }): boolean {
+  return result.rc === 0 && result.stdout.trim() === SKIP_MARKER;
+}
+
+/** A finished command's return values, as Ansible's command module gives them (also for an async job's result). */
+export function commandResult(result: { rc: number; stdout: string; stderr: string; signal?: string | undefined }, cmd: unknown, times: { start: string; end: string; delta: string }): ModuleResult {
   const outcome: ModuleResult = {
     changed: true,
     rc: result.rc,
     stdout: stripTrailingNewlines(result.stdout),
     stderr: stripTrailingNewlines(result.stderr),
-    data: { cmd, start: ansibleTime(start), end: ansibleTime(end), delta: ansibleDelta(result.durationMs) },
+    data: { cmd, ...times },
   };
   if (result.rc !== 0) {
     outcome.failed = true;
     outcome.msg = result.signal ? `killed by signal ${result.signal}` : 'non-zero return code';
   }
   return outcome;
+}
+
+/** Ansible's `delta` between two of its `start`/`end` times ("2026-12-02 14:27:43.961531"). */
+export function deltaBetween(start: string, end: string): string {
+  const ms = Date.parse(`${end.replace(' ', 'T')}Z`) - Date.parse(`${start.replace(' ', 'T')}Z`);
+  return ansibleDelta(Number.isFinite(ms) && ms > 0 ? ms : 0);
 }

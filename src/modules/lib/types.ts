@@ -79,4 +79,18 @@ export interface ModuleDefinition<Args = Record<string, unknown>> {
    */
   factsAreVariables?: boolean;
   run(args: Args, ctx: ModuleContext): Promise<ModuleResult>;
+  /**
+   * For `async:` tasks: the one host command the module would run and its `cmd` return value, so that the executor
+   * can run it detached (command, shell). Modules without it cannot run async. Throws ModuleArgError on bad args.
+   */
+  background?(args: Args): BackgroundCommand;
+}
+
+export interface BackgroundCommand {
+  /** the shell command line, built with src/util/shell.ts like any other */
+  line: string;
+  /** what the result's `cmd` shows (argv list for command, the text for shell) */
+  cmd: unknown;
+  /** with creates/removes: the line may print the skip marker instead of running; this is then the result's msg */
+  skipMessage: string | undefined;
 }

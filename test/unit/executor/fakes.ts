@@ -6,6 +6,7 @@ import type { ExecutorDeps, ExecutorOptions, TaskLoader } from '../../../src/exe
 import { runPlaybooks, type RunOutcome } from '../../../src/executor/run.js';
 import type { Inventory, InventoryGroup, InventoryHost, Vars } from '../../../src/inventory/types.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from '../../../src/modules/lib/types.js';
+import { executorModules } from '../../../src/modules/lib/executor-modules.js';
 import { setFactModule } from '../../../src/modules/set_fact.js';
 import type { ActionTask, BlockTask, Handler, Play, Task, TaskCommon } from '../../../src/playbook/types.js';
 import { createTemplater, OMIT } from '../../../src/template/index.js';
@@ -148,6 +149,8 @@ export function fakeModules(recorder: Recorder): Map<string, ModuleDefinition> {
       argsSchema: { type: 'object' },
       run: async (args) => ({ changed: false, data: { meta: args['_raw_params'] } }),
     },
+    // the real add_host and group_by: they only describe a change, which the executor applies
+    ...executorModules,
   ];
   return new Map(definitions.map((definition) => [definition.name, definition]));
 }
