@@ -9,6 +9,7 @@ import { failModule } from '../fail.js';
 import { fetchModule } from '../fetch.js';
 import { fileModule } from '../file.js';
 import { findFilesModule } from '../find.js';
+import { groupModule } from '../group.js';
 import { includeVarsModule } from '../include_vars.js';
 import { lineinfileModule } from '../lineinfile.js';
 import { metaModule } from '../meta.js';
@@ -27,6 +28,7 @@ import { systemdModule } from '../systemd.js';
 import { systemdServiceModule } from '../systemd_service.js';
 import { tempfileModule } from '../tempfile.js';
 import { templateModule } from '../template.js';
+import { userModule } from '../user.js';
 import { waitForModule } from '../wait_for.js';
 import { waitForConnectionModule } from '../wait_for_connection.js';
 import type { ModuleDefinition } from './types.js';
@@ -41,6 +43,7 @@ export const coreModules: readonly ModuleDefinition[] = [
   fetchModule,
   fileModule,
   findFilesModule,
+  groupModule,
   includeVarsModule,
   lineinfileModule,
   metaModule,
@@ -59,6 +62,7 @@ export const coreModules: readonly ModuleDefinition[] = [
   systemdServiceModule,
   tempfileModule,
   templateModule,
+  userModule,
   waitForModule,
   waitForConnectionModule,
 ];
