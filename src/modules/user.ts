@@ -240,10 +240,10 @@ export const userModule: ModuleDefinition = {
       const before = await probe(ctx, spec.name);
       const plan = userPlan(spec, before);
       const data: Record<string, unknown> = { name: spec.name, state: spec.state };
-      if (plan.error !== undefined) return withWarnings({ changed: false, failed: true, msg: plan.error });
       const creating = spec.state === 'present' && !before.user;
-      // Ansible answers a check-mode create or delete with changed alone
-      if (ctx.check && plan.command !== undefined && (creating || spec.state === 'absent')) return withWarnings({ changed: true });
+      // Ansible answers a check-mode create or delete with changed alone, before it looks at the groups
+      if (ctx.check && (creating || (spec.state === 'absent' && plan.command !== undefined))) return withWarnings({ changed: true });
+      if (plan.error !== undefined) return withWarnings({ changed: false, failed: true, msg: plan.error });
       let changed = false;
       const output: ModuleResult = { changed };
       if (plan.command !== undefined && !ctx.check) {

@@ -36,3 +36,11 @@ export async function runWithAnsibleAndAirlock(dir: string, inventory: string, p
   expect(airlock.exitCode, `airlock: ${airlock.stdout}${airlock.stderr}`).to.equal(0);
   return { ansible: playOutput(ansible.stdout), airlock: playOutput(airlock.stdout) };
 }
+
+/** Task headers and result lines of the default (and airlock's plain) output; fatal is how Ansible says failed. */
+export function taskStatuses(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((line) => /^(TASK \[|ok: |changed: |failed: |fatal: |skipping: |\.\.\.ignoring)/.test(line))
+    .map((line) => (line.startsWith('TASK [') ? line.replace(/\s*\*+$/, '') : line.replace(/^fatal:/, 'failed:').replace(/(: FAILED!)? =>.*$/, '')));
+}

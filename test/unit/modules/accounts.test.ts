@@ -134,3 +134,14 @@ describe('modules: user', () => {
     expect(result.warnings?.[0]).to.match(/^The input password appears not to have been hashed/);
   });
 });
+
+describe('modules: user in check mode', () => {
+  it('a create is changed even when its groups do not exist yet (Ansible looks at them only when it runs)', async () => {
+    const conn = new FakeConnection([{ command: accountProbeCommand('bob'), result: { stdout: probe(...GROUPS) } }]);
+    expect(await userModule.run({ name: 'bob', groups: ['sm_new'] }, fakeContext(conn, { check: true }))).to.deep.equal({ changed: true });
+  });
+  it('a modify with a missing group fails, as Ansible', async () => {
+    const conn = new FakeConnection([{ command: accountProbeCommand('alice'), result: { stdout: probe(ALICE, 'S\t*', 'H', ...GROUPS) } }]);
+    expect((await userModule.run({ name: 'alice', groups: ['sm_new'] }, fakeContext(conn, { check: true }))).msg).to.equal('Group sm_new does not exist');
+  });
+});
