@@ -1,6 +1,7 @@
 // The general-purpose modules (Ansible's builtins that airlock implements), in one list for the registry.
 // LXD and bundle modules live in their own files and are registered next to these.
 import { assertModule } from '../assert.js';
+import { authorizedKeyModule } from '../authorized_key.js';
 import { blockinfileModule } from '../blockinfile.js';
 import { commandModule } from '../command.js';
 import { copyModule } from '../copy.js';
@@ -32,6 +33,14 @@ import { userModule } from '../user.js';
 import { waitForModule } from '../wait_for.js';
 import { waitForConnectionModule } from '../wait_for_connection.js';
 import type { ModuleDefinition } from './types.js';
+
+/**
+ * Modules from ansible.posix answer to their fully qualified name too (registry.ts strips only ansible.builtin.,
+ * ansible.legacy. and airlock.), so that `ansible.posix.authorized_key:` runs the same module.
+ */
+function posixNames(...modules: ModuleDefinition[]): ModuleDefinition[] {
+  return modules.flatMap((module) => [module, { ...module, name: `ansible.posix.${module.name}` }]);
+}
 
 export const coreModules: readonly ModuleDefinition[] = [
   assertModule,
@@ -65,4 +74,5 @@ export const coreModules: readonly ModuleDefinition[] = [
   userModule,
   waitForModule,
   waitForConnectionModule,
+  ...posixNames(authorizedKeyModule),
 ];
