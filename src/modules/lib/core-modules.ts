@@ -12,6 +12,7 @@ import { fileModule } from '../file.js';
 import { findFilesModule } from '../find.js';
 import { groupModule } from '../group.js';
 import { includeVarsModule } from '../include_vars.js';
+import { knownHostsModule } from '../known_hosts.js';
 import { lineinfileModule } from '../lineinfile.js';
 import { metaModule } from '../meta.js';
 import { pauseModule } from '../pause.js';
@@ -54,6 +55,7 @@ export const coreModules: readonly ModuleDefinition[] = [
   findFilesModule,
   groupModule,
   includeVarsModule,
+  knownHostsModule,
   lineinfileModule,
   metaModule,
   pauseModule,
