@@ -12,7 +12,7 @@ const BUILTIN = [
 ] as const;
 
 const COLLECTIONS: Record<string, readonly string[]> = {
-  'ansible.posix': ['acl', 'at', 'firewalld', 'mount', 'patch', 'seboolean', 'selinux', 'synchronize', 'sysctl'],
+  'ansible.posix': ['acl', 'at', 'firewalld', 'mount', 'patch', 'seboolean', 'selinux', 'synchronize'],
   'community.general': [
     'alternatives', 'archive', 'filesystem', 'ini_file', 'locale_gen', 'lvg', 'lvol', 'make', 'modprobe', 'nmcli', 'npm',
     'pam_limits', 'parted', 'timezone', 'ufw',

@@ -26,6 +26,7 @@ import { setupModule } from '../setup.js';
 import { shellModule } from '../shell.js';
 import { slurpModule } from '../slurp.js';
 import { statModule } from '../stat.js';
+import { sysctlModule } from '../sysctl.js';
 import { systemdModule } from '../systemd.js';
 import { systemdServiceModule } from '../systemd_service.js';
 import { tempfileModule } from '../tempfile.js';
@@ -76,5 +77,5 @@ export const coreModules: readonly ModuleDefinition[] = [
   userModule,
   waitForModule,
   waitForConnectionModule,
-  ...posixNames(authorizedKeyModule),
+  ...posixNames(authorizedKeyModule, sysctlModule),
 ];

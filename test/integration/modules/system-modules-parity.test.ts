@@ -18,6 +18,9 @@ const HASH = '$6$smsalt$BR5t7ZSnhxpuPqRO2RiFu9kwc9dfDFQgvI6WFOsBdx0xcXGmGVa./8ZE
 const USERS = ['sm_alice', 'sm_bob', 'sm_carol'];
 const GROUPS = ['sm_web', 'sm_sys'];
 const DIR = '/srv/sysmods';
+const K1 = 'AAAAC3NzaC1lZDI1NTE5AAAAIL5RPsoCc3rjlrrxKA6puTnxsi295z5eZE48cqHJcA7R';
+const K2 = 'AAAAC3NzaC1lZDI1NTE5AAAAIOTYej2AecXzdnHb9yLod7HjHKL5f8cGO4dQ9T4w4EPZ';
+const K3 = 'AAAAC3NzaC1lZDI1NTE5AAAAICFt1jjnfxJf8F/3NpGqGGLu8GZUHSXo2u1M4yQ82KQr';
 
 const SITE = `
 - hosts: all
@@ -40,13 +43,45 @@ const SITE = `
       group: {name: sm_sys, gid: 2310}
     - name: lock the password
       user: {name: sm_alice, password_lock: true}
+    - name: a directory for files
+      file: {path: ${DIR}, state: directory, mode: "0755"}
+    - name: authorize a key
+      authorized_key: {user: sm_alice, key: "ssh-ed25519 ${K1} k1@lab"}
+    - name: authorize two keys with options, by FQCN
+      ansible.posix.authorized_key:
+        user: sm_alice
+        key: "ssh-ed25519 ${K2}\\nssh-ed25519 ${K3} k3@lab"
+        key_options: 'no-pty,from="10.0.0.*"'
+    - name: a key file at a path, without managing the directory
+      authorized_key: {user: sm_bob, key: "ssh-ed25519 ${K3} k3@lab", path: ${DIR}/bob_keys, manage_dir: false}
+    - name: a known host
+      known_hosts: {name: git.example, key: "git.example ssh-ed25519 ${K1}", path: ${DIR}/known_hosts}
+    - name: another known host, by alias
+      known_hosts: {host: mirror.example, key: "mirror.example ssh-ed25519 ${K2}", path: ${DIR}/known_hosts}
+    - name: a key for another host is refused
+      known_hosts: {name: other.example, key: "git.example ssh-ed25519 ${K1}", path: ${DIR}/known_hosts}
+      ignore_errors: true
+    - name: a kernel parameter, set and reloaded
+      sysctl: {name: net.ipv4.ip_forward, value: "1", sysctl_set: true, sysctl_file: ${DIR}/sysctl.conf}
+    - name: a multi-word value, by FQCN, file only
+      ansible.posix.sysctl: {name: net.ipv4.ping_group_range, value: "0 2147483647", reload: false, sysctl_file: ${DIR}/sysctl.conf}
 `;
 
 const TEARDOWN = `
 - hosts: all
   gather_facts: false
   tasks:
-    - user: {name: sm_alice, state: absent, remove: true}
+    - name: remove one key (the user is gone on the second teardown)
+      authorized_key: {user: sm_alice, key: "ssh-ed25519 ${K2}", state: absent}
+      ignore_errors: true
+    - name: replace a known host's key
+      known_hosts: {name: git.example, key: "git.example ssh-ed25519 ${K3}", path: ${DIR}/known_hosts}
+    - name: drop a kernel parameter from the file
+      sysctl: {name: net.ipv4.ping_group_range, state: absent, sysctl_file: ${DIR}/sysctl.conf}
+    - name: forget a known host
+      known_hosts: {name: mirror.example, path: ${DIR}/known_hosts, state: absent}
+    - name: remove a user, keeping its home
+      user: {name: sm_alice, state: absent}
     - user: {name: sm_bob, state: absent}
     - group: {name: sm_web, state: absent}
     - group: {name: sm_sys, state: absent}
@@ -57,6 +92,8 @@ type Tool = 'ansible' | 'airlock';
 interface Phase {
   exitCode: number;
   statuses: string[];
+  /** everything the tool printed, for the failure message */
+  output: string;
 }
 
 describe('host-administration modules do what ansible-playbook does (differential, SSH lab host)', function () {
@@ -77,14 +114,16 @@ describe('host-administration modules do what ansible-playbook does (differentia
     return onHost([
       `for u in ${USERS.join(' ')}; do getent passwd "$u"; getent shadow "$u" | cut -d: -f1,2; id -Gn "$u" 2>/dev/null; done`,
       `for g in ${GROUPS.join(' ')}; do getent group "$g"; done`,
+      'sysctl net.ipv4.ip_forward',
       `for u in ${USERS.join(' ')}; do [ -d "/home/$u" ] && stat -c '%n %a %U %G' "/home/$u"; done`,
+      'if [ -d /home/sm_alice/.ssh ]; then find /home/sm_alice/.ssh -printf \'%p %m %u %g\\n\' | sort; head -v -n 1000 /home/sm_alice/.ssh/authorized_keys; fi',
       `if [ -d ${DIR} ]; then find ${DIR} -printf '%p %m %u %g\\n' | sort; find ${DIR} -type f | sort | xargs -r head -v -n 1000; fi`,
       'true',
     ].join('; '));
   }
 
   async function reset(): Promise<void> {
-    await onHost([...USERS.map((u) => `userdel -r ${u} 2>/dev/null`), ...GROUPS.map((g) => `groupdel ${g} 2>/dev/null`), `rm -rf ${DIR}`, 'true'].join('; '));
+    await onHost([...USERS.map((u) => `userdel -r ${u} 2>/dev/null`), ...GROUPS.map((g) => `groupdel ${g} 2>/dev/null`), 'sysctl -q -w net.ipv4.ip_forward=0', `rm -rf ${DIR}`, ...USERS.map((u) => `rm -rf /home/${u}`), 'true'].join('; '));
   }
 
   async function run(tool: Tool, playbook: string, extra: string[] = []): Promise<Phase> {
@@ -92,7 +131,7 @@ describe('host-administration modules do what ansible-playbook does (differentia
     const result = tool === 'ansible'
       ? await execa('ansible-playbook', ['-i', 'inventory.yml', playbook, ...extra], { cwd: work, env, reject: false })
       : await execa('node', [BIN, 'run', playbook, '-i', 'inventory.yml', '--output', 'plain', ...extra], { cwd: work, env, reject: false });
-    return { exitCode: result.exitCode ?? -1, statuses: taskStatuses(result.stdout) };
+    return { exitCode: result.exitCode ?? -1, statuses: taskStatuses(result.stdout), output: `${result.stdout}\n${result.stderr}` };
   }
 
   interface ToolRun {
@@ -151,7 +190,7 @@ describe('host-administration modules do what ansible-playbook does (differentia
 
   for (const phase of ['check', 'first', 'second', 'checkAgain', 'teardown', 'teardownAgain']) {
     it(`${phase}: the same status for every task, the same exit code`, () => {
-      expect(airlock.phases[phase]?.statuses, 'per-task statuses').to.deep.equal(ansible.phases[phase]?.statuses);
+      expect(airlock.phases[phase]?.statuses, `per-task statuses; airlock printed:\n${airlock.phases[phase]?.output ?? ''}`).to.deep.equal(ansible.phases[phase]?.statuses);
       expect(airlock.phases[phase]?.exitCode, 'exit code').to.equal(ansible.phases[phase]?.exitCode);
       expect(ansible.phases[phase]?.statuses.length).to.be.greaterThan(0);
     });
@@ -159,12 +198,14 @@ describe('host-administration modules do what ansible-playbook does (differentia
 
   it('the first run leaves the same accounts and files; a second run changes nothing', () => {
     expect(airlock.afterFirst).to.equal(ansible.afterFirst);
-    expect(ansible.afterFirst).to.include('sm_alice:x:2301:2300:Alice S:/home/sm_alice:/bin/bash').and.include(`sm_alice:!${HASH}`);
+    expect(ansible.afterFirst).to.include('sm_alice:x:2301:2300:Alice S:/home/sm_alice:/bin/bash').and.include(`sm_alice:!${HASH}`)
+      .and.include('/home/sm_alice/.ssh/authorized_keys 600 sm_alice sm_web').and.include(`no-pty,from="10.0.0.*" ssh-ed25519 ${K2} \nno-pty,from="10.0.0.*" ssh-ed25519 ${K3} k3@lab\n`);
     expect(ansible.phases.second?.statuses.filter((line) => line.startsWith('changed:'))).to.deep.equal([]);
   });
 
   it('the teardown leaves the same host (no accounts left)', () => {
     expect(airlock.afterTeardown).to.equal(ansible.afterTeardown);
-    expect(ansible.afterTeardown).to.not.include('sm_alice');
+    expect(ansible.afterTeardown).to.not.include('sm_alice:x:').and.not.include(K2).and.include(`git.example ssh-ed25519 ${K3}`)
+      .and.include('net.ipv4.ip_forward = 1').and.include('==> /srv/sysmods/sysctl.conf <==\nnet.ipv4.ip_forward=1\n\n');
   });
 });
