@@ -6,7 +6,7 @@
 
 const BUILTIN = [
   'add_host', 'apt', 'apt_key', 'apt_repository', 'assemble', 'async_status', 'cron', 'debconf', 'dnf', 'dpkg_selections',
-  'expect', 'gather_facts', 'get_url', 'getent', 'git', 'group_by', 'hostname', 'iptables',
+  'expect', 'gather_facts', 'get_url', 'getent', 'git', 'group_by', 'iptables',
   'package', 'package_facts', 'pip', 'reboot', 'rpm_key', 'service_facts', 'set_stats', 'subversion',
   'sysvinit', 'unarchive', 'uri', 'validate_argument_spec', 'yum', 'yum_repository',
 ] as const;

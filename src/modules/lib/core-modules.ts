@@ -11,6 +11,7 @@ import { fetchModule } from '../fetch.js';
 import { fileModule } from '../file.js';
 import { findFilesModule } from '../find.js';
 import { groupModule } from '../group.js';
+import { hostnameModule } from '../hostname.js';
 import { includeVarsModule } from '../include_vars.js';
 import { knownHostsModule } from '../known_hosts.js';
 import { lineinfileModule } from '../lineinfile.js';
@@ -55,6 +56,7 @@ export const coreModules: readonly ModuleDefinition[] = [
   fileModule,
   findFilesModule,
   groupModule,
+  hostnameModule,
   includeVarsModule,
   knownHostsModule,
   lineinfileModule,
