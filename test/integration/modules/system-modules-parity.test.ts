@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { taskStatuses } from '../../support/ansible-oracle.js';
 import { ensureLab, type LabInfo } from '../../support/lab.js';
+import { sh } from '../../../src/util/shell.js';
 
 const BIN = fileURLToPath(new URL('../../../../bin/airlock.js', import.meta.url));
 const HASH = '$6$smsalt$BR5t7ZSnhxpuPqRO2RiFu9kwc9dfDFQgvI6WFOsBdx0xcXGmGVa./8ZEOjU5OJJodejaAFMRfCFV6jRzwaKM91';
@@ -65,6 +66,11 @@ const SITE = `
       sysctl: {name: net.ipv4.ip_forward, value: "1", sysctl_set: true, sysctl_file: ${DIR}/sysctl.conf}
     - name: a multi-word value, by FQCN, file only
       ansible.posix.sysctl: {name: net.ipv4.ping_group_range, value: "0 2147483647", reload: false, sysctl_file: ${DIR}/sysctl.conf}
+    - name: the host's name
+      hostname: {name: sm-host.lab.example}
+      register: named
+    - name: its facts
+      debug: {msg: "{{ named.ansible_facts.ansible_hostname }} {{ ansible_nodename }}"}
 `;
 
 const TEARDOWN = `
@@ -101,6 +107,8 @@ describe('host-administration modules do what ansible-playbook does (differentia
   let lab: LabInfo;
   let work: string;
   let host: string;
+  /** the lab host's /etc/hostname before the test, put back by every reset */
+  let originalHostname: string;
 
   /** A shell command on the lab host through OpenSSH and the lab's ssh_config. */
   async function onHost(command: string): Promise<string> {
@@ -115,6 +123,7 @@ describe('host-administration modules do what ansible-playbook does (differentia
       `for u in ${USERS.join(' ')}; do getent passwd "$u"; getent shadow "$u" | cut -d: -f1,2; id -Gn "$u" 2>/dev/null; done`,
       `for g in ${GROUPS.join(' ')}; do getent group "$g"; done`,
       'sysctl net.ipv4.ip_forward',
+      'cat /etc/hostname',
       `for u in ${USERS.join(' ')}; do [ -d "/home/$u" ] && stat -c '%n %a %U %G' "/home/$u"; done`,
       'if [ -d /home/sm_alice/.ssh ]; then find /home/sm_alice/.ssh -printf \'%p %m %u %g\\n\' | sort; head -v -n 1000 /home/sm_alice/.ssh/authorized_keys; fi',
       `if [ -d ${DIR} ]; then find ${DIR} -printf '%p %m %u %g\\n' | sort; find ${DIR} -type f | sort | xargs -r head -v -n 1000; fi`,
@@ -123,7 +132,7 @@ describe('host-administration modules do what ansible-playbook does (differentia
   }
 
   async function reset(): Promise<void> {
-    await onHost([...USERS.map((u) => `userdel -r ${u} 2>/dev/null`), ...GROUPS.map((g) => `groupdel ${g} 2>/dev/null`), 'sysctl -q -w net.ipv4.ip_forward=0', `rm -rf ${DIR}`, ...USERS.map((u) => `rm -rf /home/${u}`), 'true'].join('; '));
+    await onHost([sh`printf '%s\\n' ${originalHostname} > /etc/hostname`, ...USERS.map((u) => `userdel -r ${u} 2>/dev/null`), ...GROUPS.map((g) => `groupdel ${g} 2>/dev/null`), 'sysctl -q -w net.ipv4.ip_forward=0', `rm -rf ${DIR}`, ...USERS.map((u) => `rm -rf /home/${u}`), 'true'].join('; '));
   }
 
   async function run(tool: Tool, playbook: string, extra: string[] = []): Promise<Phase> {
@@ -165,6 +174,7 @@ describe('host-administration modules do what ansible-playbook does (differentia
     // never administer the machine itself: the host must have its own /etc
     const mounts = await onHost("awk '$5 == \"/etc\"' /proc/self/mountinfo");
     expect(mounts, `${host} must overlay /etc`).to.match(/ - overlay /);
+    originalHostname = (await onHost('cat /etc/hostname')).trim();
     work = mkdtempSync(join(tmpdir(), 'airlock-sysmods-parity-'));
     writeFileSync(join(work, 'inventory.yml'), [
       'all:',
@@ -206,6 +216,6 @@ describe('host-administration modules do what ansible-playbook does (differentia
   it('the teardown leaves the same host (no accounts left)', () => {
     expect(airlock.afterTeardown).to.equal(ansible.afterTeardown);
     expect(ansible.afterTeardown).to.not.include('sm_alice:x:').and.not.include(K2).and.include(`git.example ssh-ed25519 ${K3}`)
-      .and.include('net.ipv4.ip_forward = 1').and.include('==> /srv/sysmods/sysctl.conf <==\nnet.ipv4.ip_forward=1\n\n');
+      .and.include('net.ipv4.ip_forward = 1').and.include('\nsm-host.lab.example\n').and.include('==> /srv/sysmods/sysctl.conf <==\nnet.ipv4.ip_forward=1\n\n');
   });
 });
