@@ -4,7 +4,7 @@
 // Execs: getent for the user, the probe of the file, then (only when something changes) the directory and the install.
 import { sh } from '../util/shell.js';
 import { remoteDirname, remoteJoin } from '../util/remote-path.js';
-import { accountName, parsePasswdLine, type PasswdEntry } from './lib/accounts.js';
+import { accountName, getentEntry, parsePasswdLine, type PasswdEntry } from './lib/accounts.js';
 import { editKeyFile, type KeyRequest } from './lib/authorized-keys.js';
 import { exec, failOnArgError, ModuleArgError, optionalBool, optionalString, requireString } from './lib/common.js';
 import { deployFile } from './lib/deploy.js';
@@ -20,10 +20,8 @@ export function keyDirectoryCommand(keyfile: string, user: PasswdEntry, manageDi
 }
 
 async function lookupUser(ctx: ModuleContext, name: string): Promise<PasswdEntry | undefined> {
-  const result = await exec(ctx, sh`getent passwd ${name}`);
-  if (result.rc === 2) return undefined;
-  if (result.rc !== 0) throw new Error(`authorized_key: getent passwd ${name} failed (rc ${result.rc}): ${result.stderr.trim()}`);
-  return parsePasswdLine(result.stdout.trim());
+  const line = await getentEntry(ctx, 'authorized_key', 'passwd', name);
+  return line === undefined ? undefined : parsePasswdLine(line);
 }
 
 export const authorizedKeyModule: ModuleDefinition = {

@@ -1,7 +1,7 @@
 // group: a local group present (with a gid) or absent, as Ansible's group module on Linux does it: groupadd,
 // groupmod -g, groupdel. One getent exec decides; at most one more changes. Check mode decides and changes nothing.
-import { joinCommand, sh } from '../util/shell.js';
-import { accountName, parseGroupLine, type GroupEntry } from './lib/accounts.js';
+import { joinCommand } from '../util/shell.js';
+import { accountName, getentEntry, parseGroupLine, type GroupEntry } from './lib/accounts.js';
 import { exec, failOnArgError, ModuleArgError, optionalBool, optionalString, stripTrailingNewlines } from './lib/common.js';
 import type { ModuleDefinition, ModuleResult } from './lib/types.js';
 
@@ -11,10 +11,6 @@ export interface GroupSpec {
   gid?: number;
   system: boolean;
   nonUnique: boolean;
-}
-
-export function groupProbeCommand(name: string): string {
-  return sh`getent group ${name}`;
 }
 
 /** The one command that brings the group to `spec` (Ansible's argument order), or undefined when it already is. */
@@ -41,11 +37,8 @@ export function parseGroupSpec(args: Record<string, unknown>): GroupSpec {
 }
 
 async function lookup(ctx: Parameters<ModuleDefinition['run']>[1], name: string): Promise<GroupEntry | undefined> {
-  const probed = await exec(ctx, groupProbeCommand(name));
-  // getent: 2 means "no such key"; anything else but 0 is a broken database
-  if (probed.rc === 2) return undefined;
-  if (probed.rc !== 0) throw new Error(`group: getent group ${name} failed (rc ${probed.rc}): ${probed.stderr.trim()}`);
-  return parseGroupLine(probed.stdout.trim());
+  const line = await getentEntry(ctx, 'group', 'group', name);
+  return line === undefined ? undefined : parseGroupLine(line);
 }
 
 export const groupModule: ModuleDefinition = {

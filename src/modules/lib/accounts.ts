@@ -2,7 +2,8 @@
 // shadow hash and every group (tagged lines), parsed here into plain records. What getent prints is data: it is
 // split on ':' and never evaluated.
 import { sh } from '../../util/shell.js';
-import { ModuleArgError } from './common.js';
+import { exec, ModuleArgError } from './common.js';
+import type { ModuleContext } from './types.js';
 
 export interface PasswdEntry {
   name: string;
@@ -81,4 +82,12 @@ export function parseAccountProbe(stdout: string): AccountState {
 /** A group by name, or by number as the shadow tools accept it. */
 export function findGroup(groups: readonly GroupEntry[], nameOrGid: string): GroupEntry | undefined {
   return groups.find((group) => group.name === nameOrGid) ?? (/^\d+$/.test(nameOrGid) ? groups.find((group) => group.gid === Number(nameOrGid)) : undefined);
+}
+
+/** One `getent DATABASE NAME` line, or undefined when there is no such entry (getent's rc 2); any other failure throws. */
+export async function getentEntry(ctx: ModuleContext, module: string, database: 'passwd' | 'group', name: string): Promise<string | undefined> {
+  const result = await exec(ctx, sh`getent ${database} ${name}`);
+  if (result.rc === 2) return undefined;
+  if (result.rc !== 0) throw new Error(`${module}: getent ${database} ${name} failed (rc ${result.rc}): ${result.stderr.trim()}`);
+  return result.stdout.trim();
 }
