@@ -220,6 +220,6 @@ describe('host-administration modules do what ansible-playbook does (differentia
     expect(ansible.afterTeardown).to.include(`git.example ssh-ed25519 ${K3}`)
       // the one key removed, the others kept in their order
       .and.include(`==> /home/sm_alice/.ssh/authorized_keys <==\nssh-ed25519 ${K1} k1@lab\nno-pty,from="10.0.0.*" ssh-ed25519 ${K3} k3@lab\n`)
-      .and.include('net.ipv4.ip_forward = 1').and.include('\nsm-host.lab.example\n').and.include('==> /srv/sysmods/sysctl.conf <==\nnet.ipv4.ip_forward=1\n\n');
+      .and.include('net.ipv4.ip_forward = 1').and.include('\nsm-host.lab.example\n').and.include('==> /srv/sysmods/sysctl.conf <==\nnet.ipv4.ip_forward=1');
   });
 });
