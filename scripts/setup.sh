@@ -10,6 +10,7 @@ apt_packages=(
   openssh-server openssh-client iproute2 util-linux procps psmisc  # lab hosts: namespaces + a real sshd each
   sudo                                                             # become (sudo) on lab hosts
   ansible-core                                                     # inventory parity tests and benchmarks
+  ansible                                                          # its collections: ansible.posix (authorized_key, sysctl) for the parity tests
   lxd lxd-client dnsmasq-base iptables nftables                    # one real LXD daemon per lab host (airlock lab up --lxd)
   busybox-static debootstrap xz-utils curl                         # locally built lab images (real MISP on Debian trixie)
 )

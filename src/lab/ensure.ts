@@ -22,6 +22,8 @@ export interface LabInfo {
   sshConfigPath: string;
   stateDir: string;
   lxd: boolean;
+  /** each host has its own /etc and /var/spool */
+  systemFiles: boolean;
   hosts: LabHostInfo[];
   /** the first host: the only one that reaches the behind-jump host */
   jumpHost: LabHostInfo;
@@ -33,6 +35,8 @@ export interface EnsureLabOptions {
   name: string;
   hosts: number;
   lxd?: boolean;
+  /** each host its own /etc and /var/spool: for playbooks that administer the host (user, group, hostname) */
+  systemFiles?: boolean;
 }
 
 /** dist/src/lab/ensure.js -> the checkout root, so labs land in the same .airlock/ and inventories/ as the CLI's. */
@@ -53,6 +57,7 @@ function toInfo(state: LabState): LabInfo {
     sshConfigPath: state.sshConfigPath,
     stateDir: state.stateDir,
     lxd: state.lxd,
+    systemFiles: state.systemFiles === true,
     hosts,
     jumpHost: jump,
     behindJumpHost: { name: behind.name, ip: behind.ip, internalIp: behind.ip },
@@ -60,7 +65,7 @@ function toInfo(state: LabState): LabInfo {
 }
 
 function satisfies(info: LabInfo, options: EnsureLabOptions): boolean {
-  return info.hosts.length >= options.hosts && (!options.lxd || info.lxd);
+  return info.hosts.length >= options.hosts && (!options.lxd || info.lxd) && (!options.systemFiles || info.systemFiles);
 }
 
 async function runningLab(options: EnsureLabOptions): Promise<LabState | undefined> {
@@ -75,7 +80,7 @@ async function bringUp(options: EnsureLabOptions): Promise<LabInfo> {
   const reusable = await runningLab(options);
   if (reusable) return toInfo(reusable);
   try {
-    return toInfo(await labUp({ name: options.name, hosts: options.hosts, lxd: options.lxd ?? false, projectRoot: PROJECT_ROOT }));
+    return toInfo(await labUp({ name: options.name, hosts: options.hosts, lxd: options.lxd ?? false, systemFiles: options.systemFiles ?? false, projectRoot: PROJECT_ROOT }));
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new Error(

@@ -1,7 +1,7 @@
 // What `lab up` needs from the machine, checked before anything is created, with errors that say how to fix it.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { OVERLAID_DIRS, LXD_EXTRA_OVERLAID_DIRS } from './boot-script.js';
+import { OVERLAID_DIRS, LXD_EXTRA_OVERLAID_DIRS, SYSTEM_FILES_OVERLAID_DIRS } from './boot-script.js';
 
 /** A problem with the machine (not with the operator's input): not root, a package missing. */
 export class LabPrerequisiteError extends Error {
@@ -69,7 +69,7 @@ export function requireBinaries(lxd: boolean): void {
  * live under an overlaid path; overlay mount options also cannot carry ',' or ':' in paths.
  */
 export function requireUsableStateDir(stateDir: string): void {
-  for (const dir of [...OVERLAID_DIRS, ...LXD_EXTRA_OVERLAID_DIRS]) {
+  for (const dir of [...OVERLAID_DIRS, ...LXD_EXTRA_OVERLAID_DIRS, ...SYSTEM_FILES_OVERLAID_DIRS]) {
     if (stateDir === dir || stateDir.startsWith(`${dir}/`)) {
       throw new LabPrerequisiteError(
         `lab state dir ${stateDir} is under ${dir}, which every lab host overlays; run airlock lab from a checkout elsewhere`,

@@ -24,6 +24,8 @@ export interface LabState {
   name: string;
   phase: 'creating' | 'up';
   lxd: boolean;
+  /** every host overlays /etc and /var/spool too (SYSTEM_FILES_OVERLAID_DIRS); absent in older records */
+  systemFiles?: boolean;
   createdAt: string;
   addressing: LabAddressing;
   bridge: string;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { BOOT_SCRIPT, LAUNCH_SCRIPT, LXD_EXTRA_OVERLAID_DIRS, OVERLAID_DIRS } from './boot-script.js';
+import { BOOT_SCRIPT, LAUNCH_SCRIPT, LXD_EXTRA_OVERLAID_DIRS, OVERLAID_DIRS, SYSTEM_FILES_OVERLAID_DIRS } from './boot-script.js';
 import { inventoryText, knownHostsText, sshConfigText, writeFileWithDirs, type HostPublicKey } from './client-files.js';
 import { ipBatch, waitFor } from './commands.js';
 import { writeEd25519KeyFiles } from './keys.js';
@@ -23,6 +23,8 @@ export interface LabUpOptions {
   name: string;
   hosts: number;
   lxd?: boolean;
+  /** each host gets its own /etc and /var/spool (boot-script.ts SYSTEM_FILES_OVERLAID_DIRS) */
+  systemFiles?: boolean;
   projectRoot?: string;
   log?: (line: string) => void;
 }
@@ -114,8 +116,8 @@ async function prepareHostDir(plan: HostPlan, paths: LabPaths, lxd: boolean): Pr
 }
 
 /** Start every host's boot script inside its namespaces, through one launcher shell; returns host name -> PID. */
-async function bootHosts(plans: readonly HostPlan[], paths: LabPaths, lxd: boolean): Promise<Map<string, number>> {
-  const overlays = [...OVERLAID_DIRS, ...(lxd ? LXD_EXTRA_OVERLAID_DIRS : [])];
+async function bootHosts(plans: readonly HostPlan[], paths: LabPaths, lxd: boolean, systemFiles: boolean): Promise<Map<string, number>> {
+  const overlays = [...OVERLAID_DIRS, ...(lxd ? LXD_EXTRA_OVERLAID_DIRS : []), ...(systemFiles ? SYSTEM_FILES_OVERLAID_DIRS : [])];
   const listPath = join(paths.stateDir, 'hosts.list');
   // Our own names and paths only (checked by requireUsableStateDir): no spaces, nothing a shell would expand.
   const lines = plans.map((p) => [p.netns, p.name, p.dir, p.addresses.join(','), lxd && p.role === 'host' ? '1' : '0'].join(' '));
@@ -186,6 +188,7 @@ export async function labUp(options: LabUpOptions): Promise<LabState> {
     name: options.name,
     phase: 'creating',
     lxd,
+    ...(options.systemFiles ? { systemFiles: true } : {}),
     createdAt: new Date().toISOString(),
     addressing: await pickAddressing(options.name),
     bridge: labNames(options.name).bridge,
@@ -219,7 +222,7 @@ export async function labUp(options: LabUpOptions): Promise<LabState> {
     await ipBatch(networkCommands(state, plans));
     phase(`network ${state.addressing.subnet} on bridge ${state.bridge}, ${plans.length} namespaces`);
 
-    const pids = await bootHosts(plans, paths, lxd);
+    const pids = await bootHosts(plans, paths, lxd, state.systemFiles === true);
     for (const plan of plans) {
       const pid = pids.get(plan.name);
       if (pid !== undefined) plan.sshdPid = pid;

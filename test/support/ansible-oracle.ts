@@ -48,3 +48,11 @@ export function parityWorkspace(prefix: string, files: Record<string, string>): 
   }
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** Task headers and result lines of the default (and airlock's plain) output; fatal is how Ansible says failed. */
+export function taskStatuses(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((line) => /^(TASK \[|ok: |changed: |failed: |fatal: |skipping: |\.\.\.ignoring)/.test(line))
+    .map((line) => (line.startsWith('TASK [') ? line.replace(/\s*\*+$/, '') : line.replace(/^fatal:/, 'failed:').replace(/(: FAILED!)? =>.*$/, '')));
+}

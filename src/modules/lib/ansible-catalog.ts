@@ -5,14 +5,14 @@
 // first, so an entry here that airlock later gains is harmless.
 
 const BUILTIN = [
-  'add_host', 'apt', 'apt_key', 'apt_repository', 'assemble', 'async_status', 'cron', 'debconf', 'dnf', 'dpkg_selections',
-  'expect', 'gather_facts', 'get_url', 'getent', 'git', 'group', 'group_by', 'hostname', 'iptables',
-  'known_hosts', 'package', 'package_facts', 'pip', 'reboot', 'rpm_key', 'service_facts', 'set_stats', 'subversion',
-  'sysvinit', 'unarchive', 'uri', 'user', 'validate_argument_spec', 'yum', 'yum_repository',
+  'apt', 'apt_key', 'apt_repository', 'assemble', 'cron', 'debconf', 'dnf', 'dpkg_selections',
+  'expect', 'gather_facts', 'get_url', 'getent', 'git', 'iptables',
+  'package', 'package_facts', 'pip', 'reboot', 'rpm_key', 'service_facts', 'set_stats', 'subversion',
+  'sysvinit', 'unarchive', 'validate_argument_spec', 'yum', 'yum_repository',
 ] as const;
 
 const COLLECTIONS: Record<string, readonly string[]> = {
-  'ansible.posix': ['acl', 'at', 'authorized_key', 'firewalld', 'mount', 'patch', 'seboolean', 'selinux', 'synchronize', 'sysctl'],
+  'ansible.posix': ['acl', 'at', 'firewalld', 'mount', 'patch', 'seboolean', 'selinux', 'synchronize'],
   'community.general': [
     'alternatives', 'archive', 'filesystem', 'ini_file', 'locale_gen', 'lvg', 'lvol', 'make', 'modprobe', 'nmcli', 'npm',
     'pam_limits', 'parted', 'timezone', 'ufw',

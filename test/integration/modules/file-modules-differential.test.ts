@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { taskStatuses } from '../../support/ansible-oracle.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'airlock.js');
@@ -22,14 +23,6 @@ interface PhaseResult {
   exitCode: number;
   /** "TASK [name]" followed by one "status" line per host result and item, in order */
   statuses: string[];
-}
-
-/** Task headers and result lines of the default (and airlock's plain) output; fatal is how Ansible says failed. */
-function taskStatuses(stdout: string): string[] {
-  return stdout
-    .split('\n')
-    .filter((line) => /^(TASK \[|ok: |changed: |failed: |fatal: |skipping: |\.\.\.ignoring)/.test(line))
-    .map((line) => (line.startsWith('TASK [') ? line.replace(/\s*\*+$/, '') : line.replace(/^fatal:/, 'failed:').replace(/(: FAILED!)? =>.*$/, '')));
 }
 
 /** Every entry below `dir`: relative path, type, mode and content; tempfile's random names made comparable. */
