@@ -5,7 +5,7 @@ import type { ActionTask } from '../playbook/types.js';
 import { applyOutcome } from './apply.js';
 import type { HostState } from './host-state.js';
 import type { ActionOutcome, Frame, PlayRuntime } from './runtime.js';
-import { errorMessage, executeAction, taskLabel } from './task.js';
+import { errorMessage, executeAction, taskLabel, varsForTask } from './task.js';
 import type { TaskResult } from '../types/result.js';
 
 /** A bug or an unexpected error while running one task on one host fails that task on that host, not the run. */
@@ -26,7 +26,9 @@ export interface ActionRunOptions {
 export async function runActionOnHosts(rt: PlayRuntime, task: ActionTask, hosts: HostState[], frame: Frame, options: ActionRunOptions = {}): Promise<Set<HostState>> {
   const failed = new Set<HostState>();
   const throttle = task.throttle !== undefined && task.throttle > 0 ? pLimit(task.throttle) : undefined;
-  const label = taskLabel(rt, task, undefined);
+  // Ansible templates the header's name with the first host's variables (undefined ones left as written)
+  const firstHost = hosts[0];
+  const label = taskLabel(rt, task, firstHost !== undefined && task.name?.includes('{') ? varsForTask(rt, task, firstHost, frame) : undefined);
   rt.taskRuns.started += 1;
   const taskId = String(rt.taskRuns.started);
   const announce = (host: HostState): void =>
