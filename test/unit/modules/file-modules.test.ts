@@ -204,7 +204,7 @@ describe('service/systemd', () => {
 describe('well-known Ansible modules airlock lacks', () => {
   it('are named by their FQCN, whichever way the playbook wrote them', () => {
     expect(unsupportedModuleMessage('apt')).to.equal('ansible.builtin.apt is not supported by airlock');
-    expect(unsupportedModuleMessage('ansible.legacy.uri')).to.equal('ansible.builtin.uri is not supported by airlock');
+    expect(unsupportedModuleMessage('ansible.legacy.get_url')).to.equal('ansible.builtin.get_url is not supported by airlock');
     expect(unsupportedModuleMessage('mount')).to.equal('ansible.posix.mount is not supported by airlock');
     expect(knownAnsibleModule('community.general.ufw')).to.equal('community.general.ufw');
   });

@@ -32,7 +32,7 @@ describe('more with_<lookup> loops', () => {
     const dir = mkdtempSync(join(tmpdir(), 'airlock-lines-'));
     try {
       const registered = toUnsafe({ stdout: `touch ${join(dir, 'pwned')}` });
-      expect(() => templater.queryLoop('lines', '{{ r.stdout }}', { r: registered, playbook_dir: dir })).to.throw('airlock never runs what a host sent');
+      expect(() => templater.queryLoop('lines', '{{ r.stdout }}', { r: registered, playbook_dir: dir })).to.throw("lookup('lines'): refusing to run a command in a template that reads host data");
       expect(readdirSync(dir)).to.deep.equal([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
