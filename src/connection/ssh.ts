@@ -144,6 +144,14 @@ export class SshConnection implements Connection {
     });
   }
 
+  /** Opens a session channel for `command` and hands it to `use`; a refused channel is the host unreachable. */
+  private onChannel(command: string, reject: (error: Error) => void, use: (channel: ssh2.ClientChannel) => void): void {
+    this.client.exec(command, (error, channel) => {
+      if (error) reject(new UnreachableError(this.host, `${this.host}: cannot open a session channel: ${error.message}`, { cause: error }));
+      else use(channel);
+    });
+  }
+
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     return this.limit(() => this.guard((register) => this.execNow(command, options, register)));
   }
@@ -153,11 +161,7 @@ export class SshConnection implements Connection {
     const wrapped = wrapCommand(command, options, this.options.user, this.options.becomePassword, timeoutMs);
     const started = Date.now();
     return new Promise<ExecResult>((resolve, reject) => {
-      this.client.exec(wrapped.command, (error, channel) => {
-        if (error) {
-          reject(new UnreachableError(this.host, `${this.host}: cannot open a session channel: ${error.message}`, { cause: error }));
-          return;
-        }
+      this.onChannel(wrapped.command, reject, (channel) => {
         let timer: NodeJS.Timeout | undefined;
         register(() => {
           clearTimeout(timer);
@@ -209,11 +213,7 @@ export class SshConnection implements Connection {
     const wrapped = wrapCommand(command, {}, this.options.user, this.options.becomePassword);
     const started = Date.now();
     return new Promise<ExecResult>((resolve, reject) => {
-      this.client.exec(wrapped.command, (error, channel) => {
-        if (error) {
-          reject(new UnreachableError(this.host, `${this.host}: cannot open a session channel: ${error.message}`, { cause: error }));
-          return;
-        }
+      this.onChannel(wrapped.command, reject, (channel) => {
         const source = createReadStream(localPath, { start: offset, highWaterMark: READ_BLOCK_BYTES });
         const stop = (): void => {
           source.destroy();
