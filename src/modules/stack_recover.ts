@@ -8,7 +8,7 @@ import type { ModuleContext, ModuleDefinition } from './lib/types.js';
 import { apiPath, lxc, lxcRun, lxdGet, lxdName } from './lib/lxc.js';
 import { lxdModuleResult } from './lib/lxd-result.js';
 import { parseStackRecord, type StackRecord } from '../stack/record.js';
-import { planRecovery, type ImageState, type InstanceState, type RecoveryPlan } from '../stack/recovery.js';
+import { liveContainers, planRecovery, type ImageState, type InstanceState, type RecoveryPlan } from '../stack/recovery.js';
 
 const MODULE = 'stack_recover';
 
@@ -30,12 +30,17 @@ interface InstanceObject {
   config?: Record<string, string>;
 }
 
-/** Every instance on the host (any project: an image in use by another stack is not ours to delete). */
-async function instancesOnHost(ctx: ModuleContext, project: string): Promise<{ mine: InstanceState[]; others: InstanceState[] }> {
+/** Every instance on the host (any project: an image in use by another stack is not ours to delete), with the
+ * snapshots of the live revision's containers, the only ones recovery may delete a snapshot of. */
+async function instancesOnHost(ctx: ModuleContext, project: string, live: Set<string>): Promise<{ mine: InstanceState[]; others: InstanceState[] }> {
   const all = await lxdGet<InstanceObject[]>(ctx, '/1.0/instances?recursion=1&all-projects=true') ?? [];
   const state = (i: InstanceObject): InstanceState => ({ name: String(i.name), status: String(i.status), baseImage: i.config?.['volatile.base_image'] });
   const mine: InstanceState[] = [];
   for (const instance of all.filter((i) => (i.project ?? 'default') === project)) {
+    if (!live.has(String(instance.name))) {
+      mine.push(state(instance));
+      continue;
+    }
     const snapshots = await lxdGet<Array<{ name: string }>>(ctx, apiPath(`/1.0/instances/${instance.name}/snapshots?recursion=1`, project)) ?? [];
     mine.push({ ...state(instance), snapshots: snapshots.map((s) => String(s.name)) });
   }
@@ -71,7 +76,7 @@ export const stackRecoverModule: ModuleDefinition = {
       } catch (error) {
         throw new ModuleArgError(MODULE, (error as Error).message);
       }
-      const { mine, others } = await instancesOnHost(ctx, project);
+      const { mine, others } = await instancesOnHost(ctx, project, liveContainers(record));
       // an image another project's instance was made from is not a candidate: it is that stack's
       const usedElsewhere = new Set(others.flatMap((i) => (i.baseImage ? [i.baseImage] : [])));
       const images = (await lxdGet<Array<{ fingerprint: string; aliases?: Array<{ name: string }> }>>(ctx, '/1.0/images?recursion=1') ?? [])

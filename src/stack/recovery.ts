@@ -42,7 +42,8 @@ function recorded(record: StackRecord | undefined): Set<string> {
   return new Set((record?.revisions ?? []).flatMap((revision) => Object.values(revision.containers ?? {})));
 }
 
-function liveContainers(record: StackRecord | undefined): Set<string> {
+/** The live revision's container names. */
+export function liveContainers(record: StackRecord | undefined): Set<string> {
   const live = record?.revisions.find((revision) => revision.id === record.live);
   return new Set(Object.values(live?.containers ?? {}));
 }
